@@ -1,0 +1,307 @@
+//! Source files as the core sees them: a path and its text, nothing read from disk.
+//!
+//! Positions inside the core are byte offsets. Lines and columns are computed only when a
+//! diagnostic is rendered, from the line index kept here.
+
+use std::sync::Arc;
+
+/// Index of a file in a [`SourceSet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceId(pub u32);
+
+/// A byte range inside one file. Offsets fit in `u32`: the core refuses larger files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct TextRange {
+    /// First byte of the range.
+    pub start: u32,
+    /// One past the last byte of the range.
+    pub end: u32,
+}
+
+impl TextRange {
+    /// A range from `start` to `end` (byte offsets).
+    pub const fn new(start: u32, end: u32) -> Self {
+        Self { start, end }
+    }
+
+    /// An empty range at `offset`.
+    pub const fn empty(offset: u32) -> Self {
+        Self {
+            start: offset,
+            end: offset,
+        }
+    }
+
+    /// Length in bytes.
+    pub const fn len(self) -> u32 {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Whether the range covers no byte.
+    pub const fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+
+    /// The smallest range covering both.
+    pub fn cover(self, other: TextRange) -> TextRange {
+        TextRange::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A byte range in a known file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// The file.
+    pub source: SourceId,
+    /// The bytes.
+    pub range: TextRange,
+}
+
+/// A rendered position: 1-based line, 1-based column in characters, and the byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Position {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, counted in Unicode scalar values.
+    pub column: u32,
+    /// 0-based byte offset in the file.
+    pub offset: u32,
+}
+
+/// One input file.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    path: String,
+    text: Arc<str>,
+    line_starts: Vec<u32>,
+    reported: bool,
+    invalid_utf8_at: Option<u32>,
+}
+
+/// The largest file the core accepts: offsets are `u32`.
+pub const MAX_FILE_BYTES: usize = u32::MAX as usize;
+
+impl SourceFile {
+    /// A file from its path and text.
+    ///
+    /// ```
+    /// let file = lint_core::SourceFile::new("pod.yaml", "kind: Pod\nmetadata: {}\n");
+    /// assert_eq!(file.position(10).line, 2);
+    /// ```
+    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let line_starts = line_starts(&text);
+        Self {
+            path: path.into(),
+            text,
+            line_starts,
+            reported: true,
+            invalid_utf8_at: None,
+        }
+    }
+
+    /// A file from raw bytes. Invalid UTF-8 is replaced (and reported by the linter at the
+    /// first bad byte) so the rest of the file is still linted.
+    pub fn from_bytes(path: impl Into<String>, bytes: &[u8]) -> Self {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self::new(path, text),
+            Err(err) => {
+                let mut file = Self::new(path, String::from_utf8_lossy(bytes).into_owned());
+                file.invalid_utf8_at = Some(u32::try_from(err.valid_up_to()).unwrap_or(u32::MAX));
+                file
+            }
+        }
+    }
+
+    /// Marks the file as context only: its objects take part in cross-resource rules, but no
+    /// finding is reported in it.
+    #[must_use]
+    pub fn context_only(mut self) -> Self {
+        self.reported = false;
+        self
+    }
+
+    /// The path as given.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text, shared.
+    pub fn shared_text(&self) -> Arc<str> {
+        Arc::clone(&self.text)
+    }
+
+    /// Whether findings in this file are reported.
+    pub fn is_reported(&self) -> bool {
+        self.reported
+    }
+
+    /// Byte offset (in the original bytes) of the first invalid UTF-8 sequence, if any.
+    pub fn invalid_utf8_at(&self) -> Option<u32> {
+        self.invalid_utf8_at
+    }
+
+    /// Number of lines (a final line without newline counts).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: u32) -> u32 {
+        let index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        u32::try_from(index + 1).unwrap_or(u32::MAX)
+    }
+
+    /// Byte range of a 1-based line, without its line break.
+    pub fn line_range(&self, line: u32) -> TextRange {
+        let index = (line as usize).saturating_sub(1);
+        let start = self.line_starts.get(index).copied().unwrap_or(0);
+        let next = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len() as u32);
+        let bytes = self.text.as_bytes();
+        let mut end = next;
+        while end > start {
+            match bytes.get(end as usize - 1) {
+                Some(b'\n' | b'\r') => end -= 1,
+                _ => break,
+            }
+        }
+        TextRange::new(start, end)
+    }
+
+    /// Text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: u32) -> &str {
+        self.slice(self.line_range(line))
+    }
+
+    /// The text of a range (empty if the range is not on character boundaries).
+    pub fn slice(&self, range: TextRange) -> &str {
+        self.text
+            .get(range.start as usize..range.end as usize)
+            .unwrap_or("")
+    }
+
+    /// The rendered position of a byte offset (clamped to the text).
+    pub fn position(&self, offset: u32) -> Position {
+        let offset = offset.min(self.text.len() as u32);
+        let line = self.line_of(offset);
+        let start = self.line_range(line).start;
+        let prefix = self.text.get(start as usize..offset as usize).unwrap_or("");
+        Position {
+            line,
+            column: u32::try_from(prefix.chars().count() + 1).unwrap_or(u32::MAX),
+            offset,
+        }
+    }
+
+    /// 1-based column of a byte offset in UTF-16 code units, as editors count.
+    pub fn utf16_column(&self, offset: u32) -> u32 {
+        let offset = offset.min(self.text.len() as u32);
+        let start = self.line_range(self.line_of(offset)).start;
+        let prefix = self.text.get(start as usize..offset as usize).unwrap_or("");
+        u32::try_from(prefix.encode_utf16().count() + 1).unwrap_or(u32::MAX)
+    }
+}
+
+fn line_starts(text: &str) -> Vec<u32> {
+    let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+    starts.push(0);
+    for (i, byte) in text.bytes().enumerate() {
+        if byte == b'\n' {
+            starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        }
+    }
+    starts
+}
+
+/// The files of one lint run.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSet {
+    files: Vec<SourceFile>,
+}
+
+impl SourceSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, file: SourceFile) -> SourceId {
+        let id = SourceId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(file);
+        id
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: SourceId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    /// All files with their ids, in insertion order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (SourceId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, file)| (SourceId(u32::try_from(i).unwrap_or(u32::MAX)), file))
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the set has no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let file = SourceFile::new("a.yaml", "a: 1\nname: \"é\" x\n");
+        assert_eq!(
+            file.position(0),
+            Position {
+                line: 1,
+                column: 1,
+                offset: 0
+            }
+        );
+        let x = file.text().find('x').unwrap() as u32;
+        assert_eq!(file.position(x).line, 2);
+        assert_eq!(file.position(x).column, 11);
+        assert_eq!(file.utf16_column(x), 11);
+        assert_eq!(file.line_text(2), "name: \"é\" x");
+        assert_eq!(file.line_count(), 3);
+    }
+
+    #[test]
+    fn crlf_lines_drop_the_carriage_return() {
+        let file = SourceFile::new("a.yaml", "a: 1\r\nb: 2\r\n");
+        assert_eq!(file.line_text(1), "a: 1");
+        assert_eq!(file.line_text(2), "b: 2");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_located() {
+        let file = SourceFile::from_bytes("a.yaml", b"a: 1\nb: \xff\n");
+        assert_eq!(file.invalid_utf8_at(), Some(8));
+        assert!(file.text().contains('\u{FFFD}'));
+    }
+}
