@@ -1,8 +1,31 @@
 //! kubeward's core: lints Kubernetes manifests given as `(path, text)` pairs and returns
 //! diagnostics. No file system, network, clock or environment access happens here, so the
 //! same code runs in the CLI and in the browser.
+//!
+//! ```
+//! use lint_core::{Catalog, Config, Linter, SourceFile, SourceSet, report};
+//!
+//! let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default()).unwrap();
+//! let mut sources = SourceSet::new();
+//! sources.add(SourceFile::new("role.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: all\nrules:\n- apiGroups: [\"\"]\n  resources: [\"*\"]\n  verbs: [get]\n"));
+//! let report = linter.lint(&sources);
+//! let compact = report::compact(&report, &sources);
+//! assert_eq!(compact, "role.yaml:7:15: error [KW101/rbac-wildcard] Role \"all\" grants every resource (\"*\") in rules[0]\n");
+//! ```
 
+pub mod config;
+pub mod diagnostic;
+mod lint;
+pub mod objects;
+pub mod report;
+pub mod rules;
 pub mod source;
+mod suppress;
 pub mod yaml;
 
+pub use config::{Config, ConfigError, RuleConfig};
+pub use diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
+pub use lint::{DEFAULT_NAMESPACE, Linter, Report, SetupError, Summary};
+pub use rules::{Catalog, PolicyFile, Rule, RuleError, RuleMeta};
 pub use source::{Position, SourceFile, SourceId, SourceSet, Span, TextRange};
+pub use suppress::{ANNOTATION as SUPPRESSION_ANNOTATION, COMMENT_MARKER as SUPPRESSION_MARKER};

@@ -1,0 +1,162 @@
+//! `.kubeward.yaml`: rule selection, severities, parameters, excludes, policy directories.
+//! Read with the spanned YAML reader, so every mistake is reported at its line and column.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::source::TextRange;
+use crate::yaml::{self, Node, PathSegment};
+
+/// The configuration of a run.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Rules to run: ids, names, categories (`rbac`, `images`, ...) or `all`. Default: all.
+    #[serde(default)]
+    pub select: Option<Vec<String>>,
+    /// Rules not to run, in the same terms.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Lowest severity that fails the run.
+    #[serde(default)]
+    pub fail_on: Option<Severity>,
+    /// Kubernetes version the manifests target, e.g. `1.31`.
+    #[serde(default)]
+    pub kube_version: Option<String>,
+    /// Namespace assumed for namespaced objects that do not name one.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Glob patterns of paths to skip.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Directories of user rules, relative to the configuration file.
+    #[serde(default)]
+    pub policies: Vec<String>,
+    /// Per-rule settings, by id or name.
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleConfig>,
+    /// Where the configuration was read from, to locate later errors.
+    #[serde(skip)]
+    pub origin: Option<ConfigOrigin>,
+}
+
+/// Settings of one rule.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleConfig {
+    /// Severity instead of the rule's default.
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// Parameters, validated against the rule's schema.
+    #[serde(default)]
+    pub params: Option<serde_json::Value>,
+}
+
+/// The file a configuration came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigOrigin {
+    /// Its path.
+    pub path: String,
+    /// Its text.
+    pub text: Arc<str>,
+    root: Node,
+}
+
+/// A configuration problem, located in the configuration file when it comes from one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// What is wrong.
+    pub message: String,
+    /// The file and the bytes at fault.
+    pub location: Option<ConfigLocation>,
+}
+
+/// Where a configuration problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigLocation {
+    /// The configuration file.
+    pub path: String,
+    /// Its text.
+    pub text: Arc<str>,
+    /// The bytes at fault.
+    pub range: TextRange,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(location) = &self.location {
+            let file = crate::source::SourceFile::new(location.path.clone(), Arc::clone(&location.text));
+            let position = file.position(location.range.start);
+            write!(f, "{}:{}:{}: ", location.path, position.line, position.column)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads a configuration file.
+    ///
+    /// ```
+    /// let config = lint_core::Config::from_yaml(".kubeward.yaml", "fail-on: error\nignore: [KW301]\n").unwrap();
+    /// assert_eq!(config.ignore, vec!["KW301"]);
+    ///
+    /// let err = lint_core::Config::from_yaml(".kubeward.yaml", "fail-on: fatal\n").unwrap_err();
+    /// assert_eq!(err.to_string().split(": ").next(), Some(".kubeward.yaml:1:10"));
+    /// ```
+    pub fn from_yaml(path: &str, text: &str) -> Result<Config, ConfigError> {
+        let text: Arc<str> = Arc::from(text);
+        let parsed = yaml::parse(&text);
+        let at = |range: TextRange, message: String| ConfigError {
+            message,
+            location: Some(ConfigLocation {
+                path: path.to_owned(),
+                text: Arc::clone(&text),
+                range,
+            }),
+        };
+        if let Some(err) = parsed.errors.first() {
+            return Err(at(err.range, err.message.clone()));
+        }
+        let mut roots = parsed.documents.into_iter().filter_map(|doc| doc.root);
+        let Some(root) = roots.next() else {
+            // An empty file is an empty configuration.
+            return Ok(Config::default());
+        };
+        if let Some(extra) = roots.next() {
+            return Err(at(
+                extra.range,
+                "a configuration file holds one YAML document".to_owned(),
+            ));
+        }
+        let mut config: Config = yaml::from_node(&root)
+            .map_err(|err| at(err.range.unwrap_or(root.range), err.message))?;
+        config.origin = Some(ConfigOrigin {
+            path: path.to_owned(),
+            text: Arc::clone(&text),
+            root,
+        });
+        Ok(config)
+    }
+
+    /// An error about the value at `path` in the configuration file (or unlocated).
+    pub fn error_at(&self, path: &[PathSegment], key_only: bool, message: String) -> ConfigError {
+        let location = self.origin.as_ref().map(|origin| {
+            let found = origin.root.lookup(path);
+            let range = match (key_only, found.key_range) {
+                (true, Some(key)) => key,
+                _ => found.label_range(&origin.text),
+            };
+            ConfigLocation {
+                path: origin.path.clone(),
+                text: Arc::clone(&origin.text),
+                range,
+            }
+        });
+        ConfigError { message, location }
+    }
+}

@@ -1,0 +1,182 @@
+//! The default terminal format: miette's graphical report, one block per finding, with the
+//! source snippet and the node underlined.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::Report;
+use crate::source::{SourceFile, SourceSet};
+
+/// How to draw the human format.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    /// ANSI colours and terminal hyperlinks.
+    pub color: bool,
+    /// Wrap width.
+    pub width: usize,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        Self {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+struct View<'a> {
+    diagnostic: &'a Diagnostic,
+    code: String,
+    source: NamedSource<std::sync::Arc<str>>,
+    help: Option<String>,
+}
+
+impl fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for View<'_> {}
+
+impl miette::Diagnostic for View<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = &self.diagnostic.primary;
+        let file = primary.span.source;
+        let label = |range: crate::source::TextRange, message: Option<String>, primary: bool| {
+            let span = (range.start as usize, range.len() as usize);
+            if primary {
+                LabeledSpan::new_primary_with_span(message, span)
+            } else {
+                LabeledSpan::new_with_span(message, span)
+            }
+        };
+        let labels = std::iter::once(label(primary.span.range, primary.message.clone(), true))
+            .chain(
+                self.diagnostic
+                    .related
+                    .iter()
+                    .filter(move |l| l.span.source == file)
+                    .map(move |l| label(l.span.range, l.message.clone(), false)),
+            );
+        Some(Box::new(labels))
+    }
+}
+
+fn view<'a>(diagnostic: &'a Diagnostic, file: &SourceFile, sources: &SourceSet) -> View<'a> {
+    let mut help = diagnostic.help.clone();
+    // Related places in other files cannot share the snippet; name them in the help.
+    for label in diagnostic
+        .related
+        .iter()
+        .filter(|l| l.span.source != diagnostic.primary.span.source)
+    {
+        if let Some(other) = sources.get(label.span.source) {
+            let position = other.position(label.span.range.start);
+            let note = format!(
+                "see {}:{}:{}{}",
+                other.path(),
+                position.line,
+                position.column,
+                label
+                    .message
+                    .as_deref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            );
+            help = Some(match help {
+                Some(help) => format!("{help}\n{note}"),
+                None => note,
+            });
+        }
+    }
+    View {
+        diagnostic,
+        code: format!("{}/{}", diagnostic.rule.id, diagnostic.rule.name),
+        source: NamedSource::new(file.path(), file.shared_text()).with_language("yaml"),
+        help,
+    }
+}
+
+/// Renders every reported finding, then a summary line.
+pub fn human(report: &Report, sources: &SourceSet, options: HumanOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(options.color)
+        .with_urls(options.color)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for diagnostic in report.reported() {
+        let Some(file) = sources.get(diagnostic.primary.span.source) else {
+            continue;
+        };
+        let view = view(diagnostic, file, sources);
+        if handler.render_report(&mut out, &view).is_err() {
+            out.push_str(&diagnostic.message);
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary_line(report));
+    out
+}
+
+fn summary_line(report: &Report) -> String {
+    let summary = report.summary();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut line = format!(
+        "{}, {}, {} in {} ({})",
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        plural(summary.infos, "info"),
+        plural(summary.files, "file"),
+        plural(summary.objects, "object"),
+    );
+    if summary.suppressed > 0 {
+        line.push_str(&format!(", {} suppressed", summary.suppressed));
+    }
+    line.push('\n');
+    line
+}

@@ -1,0 +1,103 @@
+//! `--format json`: a documented, versioned shape (see docs/json-format.md) that the CI
+//! formats and the WebAssembly API reuse.
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, ObjectRef, RuleRef, Severity};
+use crate::lint::{Report, Summary};
+use crate::source::{Position, SourceSet, Span};
+
+/// Version of the JSON shape; bumped on any incompatible change.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a RuleRef,
+    severity: Severity,
+    message: &'a str,
+    file: &'a str,
+    start: Position,
+    end: Position,
+    object: Option<&'a ObjectRef>,
+    help: Option<&'a str>,
+    url: Option<&'a str>,
+    related: Vec<Related<'a>>,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    file: &'a str,
+    start: Position,
+    end: Position,
+    message: Option<&'a str>,
+}
+
+fn located(sources: &SourceSet, span: Span) -> Option<(&str, Position, Position)> {
+    let file = sources.get(span.source)?;
+    Some((
+        file.path(),
+        file.position(span.range.start),
+        file.position(span.range.end),
+    ))
+}
+
+fn diagnostic<'a>(sources: &'a SourceSet, d: &'a Diagnostic) -> Option<JsonDiagnostic<'a>> {
+    let (file, start, end) = located(sources, d.primary.span)?;
+    Some(JsonDiagnostic {
+        rule: &d.rule,
+        severity: d.severity,
+        message: &d.message,
+        file,
+        start,
+        end,
+        object: d.object.as_ref(),
+        help: d.help.as_deref(),
+        url: d.url.as_deref(),
+        related: d
+            .related
+            .iter()
+            .filter_map(|label| {
+                let (file, start, end) = located(sources, label.span)?;
+                Some(Related {
+                    file,
+                    start,
+                    end,
+                    message: label.message.as_deref(),
+                })
+            })
+            .collect(),
+    })
+}
+
+/// The report as JSON (pretty-printed, newline-terminated).
+pub fn json(report: &Report, sources: &SourceSet) -> String {
+    let document = Document {
+        version: JSON_FORMAT_VERSION,
+        tool: Tool {
+            name: "kubeward",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        diagnostics: report
+            .reported()
+            .filter_map(|d| diagnostic(sources, d))
+            .collect(),
+        summary: report.summary(),
+    };
+    let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,351 @@
+//! The rule catalogue. The `rules/` folder is the registry: every `<category>/<rule>.rego`
+//! file is a rule (embedded at build time), `lib/` holds shared Rego helpers, and user rule
+//! directories follow the same layout.
+
+mod engine;
+mod meta;
+mod value;
+
+pub(crate) use engine::{Evaluator, Program, RawFinding};
+pub use meta::{RuleError, RuleMeta, default_params, parse_metadata};
+pub(crate) use value::to_rego;
+
+use std::collections::HashMap;
+
+use crate::objects::WORKLOAD_KINDS;
+
+/// A Rego source file: a rule or a helper library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFile {
+    /// Path relative to its rules directory, with `/` separators (`rbac/rbac_wildcard.rego`).
+    pub path: String,
+    /// How messages name the file (the path the user gave, or `rules/...` for built-ins).
+    pub display: String,
+    /// The Rego source.
+    pub text: String,
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Shipped with kubeward.
+    Builtin,
+    /// Loaded from a `--policy` directory.
+    User,
+}
+
+/// Which objects a rule looks at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KindSet {
+    /// Every object.
+    All,
+    /// Objects of these kinds.
+    Kinds(Vec<String>),
+}
+
+impl KindSet {
+    /// Whether a kind is selected.
+    pub fn matches(&self, kind: &str) -> bool {
+        match self {
+            KindSet::All => true,
+            KindSet::Kinds(kinds) => kinds.iter().any(|k| k == kind),
+        }
+    }
+}
+
+/// Kind groups rules may name instead of kinds.
+pub const KIND_GROUPS: &[(&str, &[&str])] = &[
+    ("workload", WORKLOAD_KINDS),
+    ("rbac", &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]),
+    ("role", &["Role", "ClusterRole"]),
+    ("binding", &["RoleBinding", "ClusterRoleBinding"]),
+];
+
+fn kind_set(kinds: &[String]) -> Result<KindSet, String> {
+    let mut expanded = Vec::new();
+    for kind in kinds {
+        if kind == "*" {
+            return Ok(KindSet::All);
+        }
+        if let Some((_, members)) = KIND_GROUPS.iter().find(|(group, _)| group == kind) {
+            expanded.extend(members.iter().map(|m| (*m).to_owned()));
+        } else if kind.starts_with(|c: char| c.is_ascii_uppercase()) {
+            expanded.push(kind.clone());
+        } else {
+            let groups: Vec<_> = KIND_GROUPS.iter().map(|(g, _)| *g).collect();
+            return Err(format!(
+                "unknown kind group `{kind}` (groups: {}, or `*`; kinds are CamelCase)",
+                groups.join(", ")
+            ));
+        }
+    }
+    expanded.sort();
+    expanded.dedup();
+    Ok(KindSet::Kinds(expanded))
+}
+
+/// A rule of the catalogue.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// What the rule says about itself.
+    pub meta: RuleMeta,
+    /// Built-in or user.
+    pub origin: Origin,
+    /// Objects it looks at.
+    pub kinds: KindSet,
+    /// The Rego package (`kubeward.rules.<category>.<rule>`).
+    pub package: String,
+}
+
+impl Rule {
+    /// Core rules (YAML errors, invalid objects, unused suppressions) are checked by the
+    /// core itself; their Rego file only carries the METADATA.
+    pub fn is_core(&self) -> bool {
+        self.origin == Origin::Builtin && self.meta.category == CORE_CATEGORY
+    }
+
+    /// Whether `key` (an id, name or alias) names this rule.
+    pub fn is_named(&self, key: &str) -> bool {
+        self.meta.id.eq_ignore_ascii_case(key)
+            || self.meta.name == key
+            || self.meta.aliases.iter().any(|alias| alias == key)
+    }
+
+    /// The key of this rule's parameters in `data.kubeward.params`.
+    pub fn params_key(&self) -> String {
+        self.meta.name.replace('-', "_")
+    }
+
+    /// Where the rule is documented.
+    pub fn url(&self) -> Option<String> {
+        (self.origin == Origin::Builtin).then(|| format!("{DOCS_URL}/{}.md", self.meta.name))
+    }
+}
+
+/// Base of the built-in rules' documentation.
+pub const DOCS_URL: &str = "https://github.com/kubeward/kubeward/blob/main/docs/rules";
+
+/// The folder of rules the core checks itself.
+pub const CORE_CATEGORY: &str = "core";
+/// The folder of shared Rego helpers.
+pub const LIB_FOLDER: &str = "lib";
+
+/// Ids of the core rules, which the core emits by name.
+pub(crate) mod core_ids {
+    pub const YAML_SYNTAX: &str = "yaml-syntax-error";
+    pub const DUPLICATE_KEY: &str = "yaml-duplicate-key";
+    pub const INVALID_OBJECT: &str = "invalid-object";
+    pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+    pub const RULE_ERROR: &str = "rule-evaluation-error";
+}
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+}
+
+/// The built-in Rego files, as `(path relative to rules/, text)`.
+pub fn builtin_files() -> impl Iterator<Item = PolicyFile> {
+    builtin::FILES.iter().map(|(path, text)| PolicyFile {
+        path: (*path).to_owned(),
+        display: format!("rules/{path}"),
+        text: (*text).to_owned(),
+    })
+}
+
+/// All rules, built-in and user, and the Rego files that implement them.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    rules: Vec<Rule>,
+    /// Rego source per rule (same order as `rules`).
+    sources: Vec<PolicyFile>,
+    libraries: Vec<PolicyFile>,
+}
+
+impl Catalog {
+    /// The built-in catalogue.
+    ///
+    /// ```
+    /// let catalog = lint_core::Catalog::builtin().unwrap();
+    /// assert!(catalog.find("image-latest-tag").is_some());
+    /// ```
+    pub fn builtin() -> Result<Self, Vec<RuleError>> {
+        Self::load(Vec::new())
+    }
+
+    /// The built-in catalogue plus user rule files (each with its path relative to its
+    /// rules directory). Every broken file is reported.
+    pub fn load(user_files: Vec<PolicyFile>) -> Result<Self, Vec<RuleError>> {
+        let mut catalog = Catalog {
+            rules: Vec::new(),
+            sources: Vec::new(),
+            libraries: Vec::new(),
+        };
+        let mut errors = Vec::new();
+        let files = builtin_files()
+            .map(|f| (f, Origin::Builtin))
+            .chain(user_files.into_iter().map(|f| (f, Origin::User)));
+        for (file, origin) in files {
+            if let Err(err) = catalog.add(file, origin) {
+                errors.push(err);
+            }
+        }
+        catalog.check_unique(&mut errors);
+        if errors.is_empty() {
+            Ok(catalog)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn add(&mut self, file: PolicyFile, origin: Origin) -> Result<(), RuleError> {
+        let declared = declared_package(&file.text);
+        if file.path.starts_with(&format!("{LIB_FOLDER}/")) {
+            if declared.is_some_and(|p| p.starts_with("kubeward.rules.")) {
+                return Err(RuleError::new(
+                    &file.display,
+                    None,
+                    "a library file must not declare a `kubeward.rules.*` package",
+                ));
+            }
+            self.libraries.push(file);
+            return Ok(());
+        }
+        let meta = meta::parse_metadata(&file.path, &file.display, &file.text)?;
+        if origin == Origin::User && meta.category == CORE_CATEGORY {
+            return Err(RuleError::new(
+                &file.display,
+                None,
+                "the `core` category is reserved for kubeward's own checks",
+            ));
+        }
+        let expected = format!(
+            "kubeward.rules.{}.{}",
+            meta.category,
+            meta.name.replace('-', "_")
+        );
+        if declared != Some(expected.as_str()) {
+            return Err(RuleError::new(
+                &file.display,
+                None,
+                format!(
+                    "the package must be `{expected}` (found {})",
+                    declared.map_or("none".to_owned(), |p| format!("`{p}`"))
+                ),
+            ));
+        }
+        let kinds = kind_set(&meta.kinds).map_err(|m| RuleError::new(&file.display, None, m))?;
+        self.rules.push(Rule {
+            meta,
+            origin,
+            kinds,
+            package: expected,
+        });
+        self.sources.push(file);
+        Ok(())
+    }
+
+    fn check_unique(&self, errors: &mut Vec<RuleError>) {
+        let mut seen: HashMap<String, &Rule> = HashMap::new();
+        for rule in &self.rules {
+            let keys = [rule.meta.id.to_ascii_uppercase(), rule.meta.name.clone()]
+                .into_iter()
+                .chain(rule.meta.aliases.iter().cloned());
+            for key in keys {
+                if let Some(other) = seen.insert(key.clone(), rule) {
+                    errors.push(RuleError::new(
+                        &rule.meta.path,
+                        None,
+                        format!("`{key}` is already used by {}", other.meta.path),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Every rule, in catalogue order (built-in first, by path).
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The rule an id, name or alias designates.
+    pub fn find(&self, key: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.is_named(key))
+    }
+
+    /// The rules a selector designates: `all`, a category, or an id, name or alias.
+    pub fn resolve_selector(&self, token: &str) -> Vec<usize> {
+        let matches = |rule: &Rule| match token {
+            "all" => true,
+            _ => rule.meta.category == token || rule.is_named(token),
+        };
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| matches(rule))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub(crate) fn source_of(&self, index: usize) -> Option<&PolicyFile> {
+        self.sources.get(index)
+    }
+
+    pub(crate) fn libraries(&self) -> &[PolicyFile] {
+        &self.libraries
+    }
+}
+
+/// The package a Rego file declares (the first `package` line).
+fn declared_package(text: &str) -> Option<&str> {
+    text.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("package ")?;
+        rest.split_whitespace().next()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalogue_loads_and_is_consistent() {
+        let catalog = Catalog::builtin().unwrap();
+        assert!(!catalog.rules().is_empty());
+        for name in [
+            core_ids::YAML_SYNTAX,
+            core_ids::DUPLICATE_KEY,
+            core_ids::INVALID_OBJECT,
+            core_ids::UNUSED_SUPPRESSION,
+            core_ids::RULE_ERROR,
+        ] {
+            assert!(
+                catalog.rules().iter().any(|r| r.is_core() && r.meta.name == name),
+                "core rule {name} missing"
+            );
+        }
+        for rule in catalog.rules() {
+            assert!(rule.meta.id.starts_with("KW"), "{}", rule.meta.id);
+            assert!(!rule.meta.references.is_empty() || rule.is_core(), "{} has no references", rule.meta.name);
+        }
+    }
+
+    #[test]
+    fn user_rules_are_validated_like_builtins() {
+        let file = |path: &str, text: &str| PolicyFile {
+            path: path.to_owned(),
+            display: format!("policies/{path}"),
+            text: text.to_owned(),
+        };
+        let good = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: ACME1\n#   name: no-foo\n#   severity: error\n#   kinds: [workload]\n#   remediation: Remove foo.\npackage kubeward.rules.acme.no_foo\n";
+        let catalog = Catalog::load(vec![file("acme/no_foo.rego", good)]).unwrap();
+        assert_eq!(catalog.find("ACME1").unwrap().origin, Origin::User);
+
+        let wrong_package = good.replace("acme.no_foo", "acme.other");
+        let errors = Catalog::load(vec![file("acme/no_foo.rego", &wrong_package)]).unwrap_err();
+        assert!(errors[0].message.contains("package must be"), "{:?}", errors);
+
+        let clash = good.replace("ACME1", "KW301");
+        let errors = Catalog::load(vec![file("acme/no_foo.rego", &clash)]).unwrap_err();
+        assert!(errors[0].message.contains("already used"), "{:?}", errors);
+    }
+}

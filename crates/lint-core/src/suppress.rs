@@ -1,0 +1,120 @@
+//! Suppressions: `# kubeward:ignore KW302 -- reason` on the offending line or the line above
+//! it, and the `kubeward.io/ignore` annotation on an object or its pod template. A suppression
+//! that matches nothing is itself reported.
+
+use crate::source::{SourceFile, SourceId, Span, TextRange};
+use crate::yaml::Comment;
+
+/// The comment marker.
+pub const COMMENT_MARKER: &str = "kubeward:ignore";
+/// The annotation key.
+pub const ANNOTATION: &str = "kubeward.io/ignore";
+
+/// What a suppression covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Findings starting on this 1-based line of this file.
+    Line(SourceId, u32),
+    /// Findings about the object with this index in the run.
+    Object(usize),
+}
+
+/// One suppression directive and which of its rules were used.
+#[derive(Debug, Clone)]
+pub(crate) struct Directive {
+    pub scope: Scope,
+    pub span: Span,
+    pub reason: Option<String>,
+    /// The rules it names, with whether a finding used each.
+    pub rules: Vec<(String, bool)>,
+}
+
+/// Splits `KW301, image-latest-tag -- because` into rule keys and a reason.
+fn parse_list(text: &str) -> (Vec<(String, bool)>, Option<String>) {
+    let (list, reason) = match text.split_once("--") {
+        Some((list, reason)) => (list, Some(reason.trim().to_owned()).filter(|r| !r.is_empty())),
+        None => (text, None),
+    };
+    let rules = list
+        .split([',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|key| !key.is_empty())
+        .map(|key| (key.to_owned(), false))
+        .collect();
+    (rules, reason)
+}
+
+/// Directives written as comments in a file.
+pub(crate) fn comment_directives(
+    id: SourceId,
+    file: &SourceFile,
+    comments: &[Comment],
+) -> Vec<Directive> {
+    let mut directives = Vec::new();
+    for comment in comments {
+        let Some(rest) = comment.text.trim_start().strip_prefix(COMMENT_MARKER) else {
+            continue;
+        };
+        // `kubeward:ignored` is not the marker.
+        if rest.starts_with(|c: char| !c.is_whitespace()) {
+            continue;
+        }
+        let (rules, reason) = parse_list(rest);
+        let line = file.line_of(comment.range.start);
+        let line_start = file.line_range(line).start;
+        let before = file.slice(TextRange::new(line_start, comment.range.start));
+        // A comment alone on its line covers the next line; a trailing one its own.
+        let target = if before.trim().is_empty() {
+            line + 1
+        } else {
+            line
+        };
+        directives.push(Directive {
+            scope: Scope::Line(id, target),
+            span: Span {
+                source: id,
+                range: comment.range,
+            },
+            reason,
+            rules,
+        });
+    }
+    directives
+}
+
+/// A directive from an annotation value.
+pub(crate) fn annotation_directive(object: usize, span: Span, value: &str) -> Directive {
+    let (rules, reason) = parse_list(value);
+    Directive {
+        scope: Scope::Object(object),
+        span,
+        reason,
+        rules,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_rule_lists_and_reasons() {
+        let (rules, reason) = parse_list(" KW301, image-digest-missing KW101 -- pinned upstream ");
+        let keys: Vec<_> = rules.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["KW301", "image-digest-missing", "KW101"]);
+        assert_eq!(reason.as_deref(), Some("pinned upstream"));
+    }
+
+    #[test]
+    fn comment_targets_its_line_or_the_next() {
+        let text = "a: 1 # kubeward:ignore KW1\n# kubeward:ignore KW2\nb: 2\n# kubeward:ignored KW3\n";
+        let file = SourceFile::new("x.yaml", text);
+        let parsed = crate::yaml::parse(text);
+        let directives = comment_directives(SourceId(0), &file, &parsed.comments);
+        let scopes: Vec<_> = directives.iter().map(|d| d.scope).collect();
+        assert_eq!(
+            scopes,
+            [Scope::Line(SourceId(0), 1), Scope::Line(SourceId(0), 3)]
+        );
+    }
+}

@@ -1,0 +1,97 @@
+# Helpers shared by the built-in rules, and available to user rules as data.kubeward.lib.
+# They return values together with their paths, so that rules report the exact node.
+package kubeward.lib
+
+import rego.v1
+
+# The kinds that carry a pod spec, and the path to it.
+pod_spec_paths := {
+	"Pod": ["spec"],
+	"Deployment": ["spec", "template", "spec"],
+	"StatefulSet": ["spec", "template", "spec"],
+	"DaemonSet": ["spec", "template", "spec"],
+	"ReplicaSet": ["spec", "template", "spec"],
+	"ReplicationController": ["spec", "template", "spec"],
+	"Job": ["spec", "template", "spec"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+	"PodTemplate": ["template", "spec"],
+}
+
+# The path of the pod template's metadata (the pod's own for a Pod).
+pod_metadata_paths := {kind: metadata |
+	some kind, spec_path in pod_spec_paths
+	metadata := array.concat(array.slice(spec_path, 0, count(spec_path) - 1), ["metadata"])
+}
+
+is_workload(obj) if pod_spec_paths[obj.kind]
+
+# The pod spec of a workload: {"spec": ..., "path": [...]}.
+pod_spec(obj) := {"spec": spec, "path": path} if {
+	path := pod_spec_paths[obj.kind]
+	spec := object.get(obj, path, null)
+	is_object(spec)
+}
+
+# The labels its pods get.
+pod_labels(obj) := object.get(obj, array.concat(pod_metadata_paths[obj.kind], ["labels"]), {})
+
+# Every container of a workload, init and ephemeral containers included:
+# {"container": ..., "path": [..., "containers", 0], "field": "containers"}.
+containers(obj) := {entry |
+	ps := pod_spec(obj)
+	some field in ["initContainers", "containers", "ephemeralContainers"]
+	some i, c in object.get(ps.spec, field, [])
+	entry := {"container": c, "path": array.concat(ps.path, [field, i]), "field": field}
+}
+
+# A readable name for a container in messages.
+container_name(c) := object.get(c, "name", "<unnamed>")
+
+# The object's name, for messages.
+name(obj) := object.get(obj, ["metadata", "name"], object.get(obj, ["metadata", "generateName"], "<unnamed>"))
+
+# The namespace the object lands in: its own, "" when cluster-scoped, or the run's default.
+namespace(obj) := ns if {
+	ns := obj.metadata.namespace
+} else := "" if {
+	data.kubeward.cluster_scoped[obj.kind]
+} else := data.kubeward.default_namespace
+
+# Objects of a kind in a namespace ("" for cluster-scoped kinds), from the run's inventory.
+objects(kind, ns) := [obj |
+	some objs in object.get(data.kubeward.inventory, [kind, ns], {})
+	some obj in objs
+]
+
+# Objects of a kind in a namespace with a given name.
+objects_named(kind, ns, name) := object.get(data.kubeward.inventory, [kind, ns, name], [])
+
+# Whether a LabelSelector selects a label set. An empty selector selects everything.
+selector_matches(selector, labels) if {
+	every key, value in object.get(selector, "matchLabels", {}) {
+		labels[key] == value
+	}
+	every expression in object.get(selector, "matchExpressions", []) {
+		expression_matches(expression, labels)
+	}
+}
+
+expression_matches(expression, labels) if {
+	expression.operator == "In"
+	labels[expression.key] in expression.values
+}
+
+expression_matches(expression, labels) if {
+	expression.operator == "NotIn"
+	not labels[expression.key] in object.get(expression, "values", [])
+}
+
+expression_matches(expression, labels) if {
+	expression.operator == "Exists"
+	expression.key in object.keys(labels)
+}
+
+expression_matches(expression, labels) if {
+	expression.operator == "DoesNotExist"
+	not expression.key in object.keys(labels)
+}

@@ -1,0 +1,51 @@
+# METADATA
+# title: RBAC rule grants a wildcard
+# description: |
+#   A `*` in a Role or ClusterRole rule grants every present and future value of that field:
+#   `verbs: ["*"]` includes `escalate`, `bind` and `impersonate`; `resources: ["*"]` includes
+#   Secrets and every custom resource installed later; `pods/*` includes `pods/exec`. Whoever
+#   obtains a token of a bound subject gets all of it. Each wildcard is reported at its own
+#   node.
+# custom:
+#   id: KW101
+#   name: rbac-wildcard
+#   severity: error
+#   kinds: [role]
+#   remediation: List the verbs, resources and API groups the subject needs instead of a wildcard.
+#   references:
+#     - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege
+#     - https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources
+package kubeward.rules.rbac.rbac_wildcard
+
+import rego.v1
+
+what := {
+	"verbs": "every verb",
+	"resources": "every resource",
+	"apiGroups": "every API group",
+	"nonResourceURLs": "every non-resource URL",
+}
+
+deny contains finding if {
+	some i, rule in input.rules
+	some field, description in what
+	some j, value in rule[field]
+	is_wildcard(field, value)
+	finding := {
+		"msg": sprintf("%s %q grants %s (%q) in rules[%d]", [input.kind, data.kubeward.lib.name(input), description_of(description, value), value, i]),
+		"path": ["rules", i, field, j],
+	}
+}
+
+is_wildcard(_, "*") := true
+
+# `*/scale` or `pods/*`: a wildcard over resources or subresources.
+is_wildcard("resources", value) if {
+	value != "*"
+	some part in split(value, "/")
+	part == "*"
+}
+
+description_of(description, "*") := description
+
+description_of(_, value) := "a resource wildcard" if value != "*"
