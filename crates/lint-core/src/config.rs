@@ -149,7 +149,7 @@ impl Config {
             let found = origin.root.lookup(path);
             let range = match (key_only, found.key_range) {
                 (true, Some(key)) => key,
-                _ => found.label_range(&origin.text),
+                _ => found.label_range(),
             };
             ConfigLocation {
                 path: origin.path.clone(),

@@ -243,7 +243,7 @@ impl Linter {
                 let found = par_map_init(
                     targets,
                     || evaluator.clone(),
-                    |evaluator, (index, loaded)| self.evaluate(evaluator, sources, &objects, index, loaded),
+                    |evaluator, (index, loaded)| self.evaluate(evaluator, &objects, index, loaded),
                 );
                 diagnostics.extend(found.into_iter().flatten());
             }
@@ -338,7 +338,7 @@ impl Linter {
             outcome.push(self.core_diagnostic(
                 core_ids::INVALID_OBJECT,
                 message,
-                span(first_line(text, range)),
+                span(range),
                 None,
             ));
         }
@@ -391,15 +391,11 @@ impl Linter {
     fn evaluate(
         &self,
         evaluator: &mut Evaluator,
-        sources: &SourceSet,
         objects: &[LoadedObject],
         index: usize,
         loaded: &LoadedObject,
     ) -> Vec<Located> {
         let object = &loaded.object;
-        let Some(file) = sources.get(object.source) else {
-            return Vec::new();
-        };
         let mut located = Vec::new();
         for (rule_index, outcome) in evaluator.evaluate(loaded.value.clone(), &object.identity.kind) {
             let (Some(rule), Some(Some(severity))) = (
@@ -411,11 +407,11 @@ impl Linter {
             match outcome {
                 Ok(findings) => {
                     for finding in findings {
-                        located.extend(self.locate(rule, *severity, file, objects, index, finding));
+                        located.extend(self.locate(rule, *severity, objects, index, finding));
                     }
                 }
                 Err(message) => {
-                    let range = first_line(file.text(), object.node.range);
+                    let range = object.node.label_range();
                     if let Some(mut diagnostic) = self.core_diagnostic(
                         core_ids::RULE_ERROR,
                         format!("rule `{}` failed on {}: {message}", rule.meta.name, object.identity),
@@ -439,13 +435,12 @@ impl Linter {
         &self,
         rule: &Rule,
         severity: Severity,
-        file: &SourceFile,
         objects: &[LoadedObject],
         index: usize,
         finding: RawFinding,
     ) -> Option<Located> {
         let object = &objects.get(index)?.object;
-        let range = object.node.lookup(&finding.path).label_range(file.text());
+        let range = object.node.lookup(&finding.path).label_range();
         let related = finding
             .related
             .into_iter()
@@ -460,22 +455,10 @@ impl Linter {
                             })
                     })?,
                 };
-                // A related location in another file needs that file's text.
-                let text = if target.source == object.source {
-                    file.text()
-                } else {
-                    return Some(Label {
-                        span: Span {
-                            source: target.source,
-                            range: target.node.lookup(&related.path).node.range,
-                        },
-                        message: related.msg,
-                    });
-                };
                 Some(Label {
                     span: Span {
                         source: target.source,
-                        range: target.node.lookup(&related.path).label_range(text),
+                        range: target.node.lookup(&related.path).label_range(),
                     },
                     message: related.msg,
                 })

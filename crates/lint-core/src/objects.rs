@@ -98,6 +98,9 @@ pub fn objects_of(
     let Some(root) = document.root else {
         return;
     };
+    if !is_kubernetes_document(&root) {
+        return;
+    }
     let is_list = matches!(root.get("kind").and_then(Node::as_str), Some(kind) if kind.ends_with("List"))
         && matches!(root.get("items").map(|items| &items.value), Some(Value::Seq(_)));
     if !is_list {
@@ -126,6 +129,14 @@ pub fn objects_of(
     }
 }
 
+/// Whether a document means to be a Kubernetes object: a mapping with `apiVersion` or `kind`.
+/// Other YAML (application configs, CI workflows, chart values) found while walking a
+/// directory is not Kubernetes' and is skipped; a document with only one of the two keys is
+/// reported as a broken object.
+pub fn is_kubernetes_document(root: &Node) -> bool {
+    root.get("apiVersion").is_some() || root.get("kind").is_some()
+}
+
 fn object(source: SourceId, document: usize, node: Node) -> Result<Object, InvalidObject> {
     let Value::Map(_) = node.value else {
         let what = match node.value {
@@ -136,7 +147,7 @@ fn object(source: SourceId, document: usize, node: Node) -> Result<Object, Inval
             _ => "empty",
         };
         return Err(InvalidObject {
-            range: node.range,
+            range: node.label_range(),
             message: format!("document is {what}, not a Kubernetes object"),
         });
     };
@@ -150,7 +161,7 @@ fn object(source: SourceId, document: usize, node: Node) -> Result<Object, Inval
                 }),
             },
             None => Err(InvalidObject {
-                range: node.range,
+                range: node.label_range(),
                 message: format!("object has no `{name}`"),
             }),
         }

@@ -31,6 +31,8 @@ pub(crate) struct Directive {
 
 /// Splits `KW301, image-latest-tag -- because` into rule keys and a reason.
 fn parse_list(text: &str) -> (Vec<(String, bool)>, Option<String>) {
+    // Another `#` starts a comment of its own.
+    let text = text.split('#').next().unwrap_or(text);
     let (list, reason) = match text.split_once("--") {
         Some((list, reason)) => (list, Some(reason.trim().to_owned()).filter(|r| !r.is_empty())),
         None => (text, None),
@@ -69,11 +71,14 @@ pub(crate) fn comment_directives(
         } else {
             line
         };
+        // The directive ends where another `#` starts a comment of its own.
+        let own = comment.text.split('#').next().unwrap_or("").trim_end();
+        let end = (comment.range.start + 1 + own.len() as u32).min(comment.range.end);
         directives.push(Directive {
             scope: Scope::Line(id, target),
             span: Span {
                 source: id,
-                range: comment.range,
+                range: TextRange::new(comment.range.start, end),
             },
             reason,
             rules,

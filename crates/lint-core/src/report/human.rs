@@ -180,3 +180,43 @@ fn summary_line(report: &Report) -> String {
     line.push('\n');
     line
 }
+
+/// An error that is not a finding (a configuration mistake), drawn like one: the file, the
+/// snippet and the bytes at fault.
+pub fn snippet_error(path: &str, text: &str, range: crate::source::TextRange, message: &str) -> String {
+    #[derive(Debug)]
+    struct Plain<'a> {
+        message: &'a str,
+        source: NamedSource<String>,
+        span: (usize, usize),
+    }
+    impl fmt::Display for Plain<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.message)
+        }
+    }
+    impl std::error::Error for Plain<'_> {}
+    impl miette::Diagnostic for Plain<'_> {
+        fn source_code(&self) -> Option<&dyn SourceCode> {
+            Some(&self.source)
+        }
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
+                None, self.span,
+            ))))
+        }
+    }
+    let file = SourceFile::new(path, text);
+    let position = file.position(range.start);
+    let plain = Plain {
+        message,
+        source: NamedSource::new(path, text.to_owned()).with_language("yaml"),
+        span: (range.start as usize, range.len() as usize),
+    };
+    let mut out = format!("error: {path}:{}:{}: {message}\n", position.line, position.column);
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    if handler.render_report(&mut out, &plain).is_err() {
+        out.push_str(message);
+    }
+    out
+}

@@ -4,7 +4,7 @@
 mod human;
 mod json;
 
-pub use human::{HumanOptions, human};
+pub use human::{HumanOptions, human, snippet_error};
 pub use json::{JSON_FORMAT_VERSION, json};
 
 use std::fmt::Write as _;

@@ -2,11 +2,13 @@
 //! file is a rule (embedded at build time), `lib/` holds shared Rego helpers, and user rule
 //! directories follow the same layout.
 
+mod doc;
 mod engine;
 mod meta;
 mod value;
 
 pub(crate) use engine::{Evaluator, Program, RawFinding};
+pub use doc::markdown;
 pub use meta::{RuleError, RuleMeta, default_params, parse_metadata};
 pub(crate) use value::to_rego;
 

@@ -208,16 +208,32 @@ impl Node {
 
 impl Lookup<'_> {
     /// The range a diagnostic should underline for this node: a scalar itself; a collection
-    /// by the key that names it, or else by its first line, so that a finding about a whole
+    /// by the key that names it, or else by its first entry, so that a finding about a whole
     /// container or object does not underline forty lines.
-    pub fn label_range(&self, text: &str) -> TextRange {
-        if !self.node.is_collection() {
-            return self.node.range;
+    pub fn label_range(&self) -> TextRange {
+        match self.key_range {
+            Some(key_range) if self.node.is_collection() => key_range,
+            _ => self.node.label_range(),
         }
-        if let Some(key_range) = self.key_range {
-            return key_range;
+    }
+}
+
+impl Node {
+    /// The range to underline for this node on its own: a scalar itself, a mapping its first
+    /// entry (`key: value` when the value is a scalar, else the key), a sequence its first
+    /// item's label.
+    pub fn label_range(&self) -> TextRange {
+        match &self.value {
+            Value::Map(entries) => match entries.first() {
+                Some(entry) if !entry.value.is_collection() && entry.value.range.start >= entry.key_range.end => {
+                    entry.key_range.cover(entry.value.range)
+                }
+                Some(entry) => entry.key_range,
+                None => self.range,
+            },
+            Value::Seq(items) => items.first().map_or(self.range, Node::label_range),
+            _ => self.range,
         }
-        first_line(text, self.node.range)
     }
 }
 

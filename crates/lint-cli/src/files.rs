@@ -1,0 +1,140 @@
+//! Which files a run lints: explicit files as given, directories walked recursively for
+//! `.yaml`, `.yml` and `.json` (hidden directories and excluded paths skipped), `-` for
+//! standard input. Files are read in path order so output never depends on the walk.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use lint_core::{SourceFile, SourceSet};
+
+use crate::Failure;
+
+/// Extensions of manifest files found in directories.
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+
+/// Exclude patterns, each set relative to the directory it was written for.
+#[derive(Default)]
+pub struct Excludes {
+    sets: Vec<(PathBuf, GlobSet, GlobSet)>,
+}
+
+impl Excludes {
+    /// Adds patterns relative to `base`: with a `/` they match the relative path, without one
+    /// any file or directory name.
+    pub fn add(&mut self, base: &Path, patterns: &[String]) -> Result<(), globset::Error> {
+        if patterns.is_empty() {
+            return Ok(());
+        }
+        let mut paths = GlobSetBuilder::new();
+        let mut names = GlobSetBuilder::new();
+        for pattern in patterns {
+            let trimmed = pattern.trim_end_matches('/');
+            if trimmed.contains('/') {
+                paths.add(Glob::new(trimmed.trim_start_matches("./"))?);
+            } else {
+                names.add(Glob::new(trimmed)?);
+            }
+        }
+        self.sets.push((base.to_path_buf(), paths.build()?, names.build()?));
+        Ok(())
+    }
+
+    fn matches(&self, path: &Path, cwd: &Path) -> bool {
+        let absolute = cwd.join(path);
+        self.sets.iter().any(|(base, paths, names)| {
+            let named = path.file_name().is_some_and(|name| names.is_match(name));
+            let relative = absolute.strip_prefix(base).ok();
+            named || relative.is_some_and(|r| paths.is_match(r))
+        })
+    }
+}
+
+/// The files of a run.
+pub struct Inputs {
+    pub sources: SourceSet,
+    /// Paths that could not be read, with the reason.
+    pub unreadable: Vec<String>,
+}
+
+/// Reads the given paths.
+pub fn collect(
+    paths: &[PathBuf],
+    excludes: &Excludes,
+    stdin_name: Option<&str>,
+) -> Result<Inputs, Failure> {
+    let cwd = std::env::current_dir().map_err(|err| format!("error: no current directory: {err}"))?;
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut stdin = None;
+    let mut unreadable = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|err| format!("error: cannot read standard input: {err}"))?;
+            stdin = Some(bytes);
+            continue;
+        }
+        if path.is_file() {
+            found.push(path.clone());
+            continue;
+        }
+        if !path.is_dir() {
+            return Err(format!("error: {}: no such file or directory", path.display()));
+        }
+        let walk = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0
+                    || !(is_hidden(entry.file_name()) && entry.file_type().is_dir())
+                        && !excludes.matches(entry.path(), &cwd)
+            });
+        for entry in walk {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() && has_manifest_extension(entry.path()) => {
+                    found.push(entry.into_path());
+                }
+                Ok(_) => {}
+                Err(err) => unreadable.push(err.to_string()),
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    let mut sources = SourceSet::new();
+    for path in found {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                sources.add(SourceFile::from_bytes(display(&path), &bytes));
+            }
+            Err(err) => unreadable.push(format!("{}: {err}", path.display())),
+        }
+    }
+    if let Some(bytes) = stdin {
+        sources.add(SourceFile::from_bytes(stdin_name.unwrap_or("<stdin>"), &bytes));
+    }
+    Ok(Inputs {
+        sources,
+        unreadable,
+    })
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.') && name != "." && name != ".."
+}
+
+fn has_manifest_extension(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
+/// Paths as the user wrote them, without a leading `./`.
+fn display(path: &Path) -> String {
+    let text = path.display().to_string();
+    match text.strip_prefix("./") {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
+}

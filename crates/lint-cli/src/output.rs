@@ -1,0 +1,108 @@
+//! What the command prints: the report in a format, and the rule catalogue.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+
+use lint_core::report::{self, HumanOptions};
+use lint_core::{Catalog, Report, SourceSet};
+
+use crate::args::{ColorChoice, Format};
+
+/// The report in the chosen format.
+pub fn render(report: &Report, sources: &SourceSet, format: Format, color: ColorChoice) -> String {
+    match format {
+        Format::Human => {
+            let color = match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let width = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(100);
+            report::human(report, sources, HumanOptions { color, width })
+        }
+        Format::Compact => report::compact(report, sources),
+        Format::Json => report::json(report, sources),
+    }
+}
+
+/// `ID  NAME  SEVERITY  CATEGORY  TITLE`, aligned.
+pub fn rules_table(catalog: &Catalog) -> String {
+    let rows: Vec<[String; 5]> = catalog
+        .rules()
+        .iter()
+        .map(|rule| {
+            [
+                rule.meta.id.clone(),
+                rule.meta.name.clone(),
+                rule.meta.severity.to_string(),
+                rule.meta.category.clone(),
+                rule.meta.title.clone(),
+            ]
+        })
+        .collect();
+    let header = ["ID", "NAME", "SEVERITY", "CATEGORY", "TITLE"].map(str::to_owned);
+    let mut widths = [0; 5];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<width$}  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The catalogue as JSON.
+pub fn rules_json(catalog: &Catalog) -> String {
+    let rules: Vec<serde_json::Value> = catalog
+        .rules()
+        .iter()
+        .map(|rule| {
+            let meta = &rule.meta;
+            serde_json::json!({
+                "id": meta.id,
+                "name": meta.name,
+                "title": meta.title,
+                "description": meta.description,
+                "severity": meta.severity,
+                "category": meta.category,
+                "kinds": meta.kinds,
+                "remediation": meta.remediation,
+                "references": meta.references,
+                "params": meta.params,
+                "aliases": meta.aliases,
+                "url": rule.url(),
+                "builtin": rule.origin == lint_core::rules::Origin::Builtin,
+            })
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&rules).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// Every rule's documentation, one after the other.
+pub fn rules_markdown(catalog: &Catalog) -> String {
+    catalog
+        .rules()
+        .iter()
+        .map(lint_core::rules::markdown)
+        .collect::<Vec<_>>()
+        .join("\n")
+}

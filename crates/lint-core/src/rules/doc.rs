@@ -1,0 +1,75 @@
+//! A rule's documentation, rendered from its METADATA: what `kubeward explain` prints and
+//! what the generated rule reference is made of.
+
+use std::fmt::Write as _;
+
+use super::Rule;
+
+/// The rule's documentation as Markdown.
+pub fn markdown(rule: &Rule) -> String {
+    let meta = &rule.meta;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} {}: {}\n", meta.id, meta.name, meta.title);
+    let _ = writeln!(
+        out,
+        "Severity: **{}** · Category: `{}` · Kinds: {}\n",
+        meta.severity,
+        meta.category,
+        meta.kinds
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if !meta.aliases.is_empty() {
+        let _ = writeln!(out, "Also known as: {}\n", meta.aliases.join(", "));
+    }
+    let _ = writeln!(out, "## Why\n\n{}\n", meta.description);
+    let _ = writeln!(out, "## How to fix\n\n{}\n", meta.remediation);
+    if let Some(properties) = meta
+        .params
+        .as_ref()
+        .and_then(|p| p.get("properties"))
+        .and_then(serde_json::Value::as_object)
+    {
+        let _ = writeln!(out, "## Parameters\n\n| name | type | default | description |\n| --- | --- | --- | --- |");
+        for (name, property) in properties {
+            let text = |key: &str| {
+                property
+                    .get(key)
+                    .map(|v| match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .unwrap_or_default()
+            };
+            let default = property
+                .get("default")
+                .map(|d| format!("`{d}`"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| `{name}` | {} | {default} | {} |",
+                text("type"),
+                text("description").replace('\n', " ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nSet them in `.kubeward.yaml`:\n\n```yaml\nrules:\n  {}:\n    params: {{}}\n```\n",
+            meta.name
+        );
+    }
+    let _ = writeln!(
+        out,
+        "## Suppressing\n\n```yaml\n# kubeward:ignore {} -- reason\n```\n\nor the annotation `kubeward.io/ignore: \"{}\"` on the object.\n",
+        meta.id, meta.name
+    );
+    if !meta.references.is_empty() {
+        let _ = writeln!(out, "## References\n");
+        for reference in &meta.references {
+            let _ = writeln!(out, "- <{reference}>");
+        }
+    }
+    out
+}

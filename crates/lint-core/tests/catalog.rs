@@ -1,0 +1,78 @@
+//! The catalogue's own invariants: every rule is tested by fixtures, every fail fixture has
+//! a reviewed snapshot, ids and names follow the conventions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::path::Path;
+
+use lint_core::Catalog;
+
+#[test]
+fn every_rule_has_pass_and_fail_fixtures_and_snapshots() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let catalog = Catalog::builtin().unwrap();
+    let mut problems = Vec::new();
+    for rule in catalog.rules() {
+        let stem = rule.meta.path.trim_end_matches(".rego");
+        let dir = root.join("rules").join(stem);
+        let files: Vec<String> = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let pass = files.iter().filter(|f| f.starts_with("pass")).count();
+        let fail: Vec<_> = files.iter().filter(|f| f.starts_with("fail")).collect();
+        // The rule-error check cannot be triggered by any manifest: it is tested in tests/lint.rs.
+        let exempt_pass = rule.is_core();
+        let exempt_fail = rule.meta.name == "rule-evaluation-error";
+        if pass == 0 && !exempt_pass {
+            problems.push(format!("{}: no pass*.yaml in {}", rule.meta.name, dir.display()));
+        }
+        if fail.is_empty() && !exempt_fail {
+            problems.push(format!("{}: no fail*.yaml in {}", rule.meta.name, dir.display()));
+        }
+        for file in fail {
+            let name = format!(
+                "{}__{}",
+                stem.replace('/', "__"),
+                file.trim_end_matches(".yaml").trim_end_matches(".yml")
+            );
+            let snapshot = root.join("snapshots/rules").join(format!("{name}.snap"));
+            if !snapshot.is_file() {
+                problems.push(format!("{}: no snapshot {}", rule.meta.name, snapshot.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn rule_ids_follow_the_area_numbering() {
+    let catalog = Catalog::builtin().unwrap();
+    let areas = [
+        ("core", "KW0"),
+        ("rbac", "KW1"),
+        ("network", "KW2"),
+        ("images", "KW3"),
+        ("egress", "KW4"),
+        ("hardening", "KW5"),
+        ("reliability", "KW6"),
+        ("secrets", "KW7"),
+        ("lifecycle", "KW8"),
+    ];
+    for rule in catalog.rules() {
+        let prefix = areas
+            .iter()
+            .find(|(category, _)| *category == rule.meta.category)
+            .map(|(_, prefix)| *prefix)
+            .unwrap_or_else(|| panic!("{}: unknown category {}", rule.meta.name, rule.meta.category));
+        assert!(
+            rule.meta.id.starts_with(prefix) && rule.meta.id.len() == 5,
+            "{}: id {} should be {prefix}xx",
+            rule.meta.name,
+            rule.meta.id
+        );
+    }
+}
