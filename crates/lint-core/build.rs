@@ -11,13 +11,20 @@ fn main() {
     let mut files = Vec::new();
     collect(&rules, &rules, &mut files);
     files.sort();
-    let mut out = String::from("/// Built-in Rego files: (path relative to rules/, source).\npub(super) static FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Built-in Rego files: (path relative to rules/, source).\npub(super) static FILES: &[(&str, &str)] = &[\n",
+    );
     for (relative, absolute) in &files {
         println!("cargo::rerun-if-changed={}", absolute.display());
-        let _ = writeln!(out, "    ({relative:?}, include_str!({:?})),", absolute.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({relative:?}, include_str!({:?})),",
+            absolute.display().to_string()
+        );
     }
     out.push_str("];\n");
-    let target = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("builtin_rules.rs");
+    let target =
+        PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("builtin_rules.rs");
     if let Err(err) = std::fs::write(&target, out) {
         println!("cargo::error=cannot write {}: {err}", target.display());
     }

@@ -36,7 +36,8 @@ impl Excludes {
                 names.add(Glob::new(trimmed)?);
             }
         }
-        self.sets.push((base.to_path_buf(), paths.build()?, names.build()?));
+        self.sets
+            .push((base.to_path_buf(), paths.build()?, names.build()?));
         Ok(())
     }
 
@@ -63,7 +64,8 @@ pub fn collect(
     excludes: &Excludes,
     stdin_name: Option<&str>,
 ) -> Result<Inputs, Failure> {
-    let cwd = std::env::current_dir().map_err(|err| format!("error: no current directory: {err}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|err| format!("error: no current directory: {err}"))?;
     let mut found: Vec<PathBuf> = Vec::new();
     let mut stdin = None;
     let mut unreadable = Vec::new();
@@ -81,19 +83,26 @@ pub fn collect(
             continue;
         }
         if !path.is_dir() {
-            return Err(format!("error: {}: no such file or directory", path.display()));
+            return Err(format!(
+                "error: {}: no such file or directory",
+                path.display()
+            ));
         }
         let walk = walkdir::WalkDir::new(path)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|entry| {
-                entry.depth() == 0
-                    || !(is_hidden(entry.file_name()) && entry.file_type().is_dir())
-                        && !excludes.matches(entry.path(), &cwd)
+                if entry.depth() == 0 {
+                    return true;
+                }
+                let hidden_dir = entry.file_type().is_dir() && is_hidden(entry.file_name());
+                !hidden_dir && !excludes.matches(entry.path(), &cwd)
             });
         for entry in walk {
             match entry {
-                Ok(entry) if entry.file_type().is_file() && has_manifest_extension(entry.path()) => {
+                Ok(entry)
+                    if entry.file_type().is_file() && has_manifest_extension(entry.path()) =>
+                {
                     found.push(entry.into_path());
                 }
                 Ok(_) => {}
@@ -113,7 +122,10 @@ pub fn collect(
         }
     }
     if let Some(bytes) = stdin {
-        sources.add(SourceFile::from_bytes(stdin_name.unwrap_or("<stdin>"), &bytes));
+        sources.add(SourceFile::from_bytes(
+            stdin_name.unwrap_or("<stdin>"),
+            &bytes,
+        ));
     }
     Ok(Inputs {
         sources,

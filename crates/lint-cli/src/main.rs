@@ -46,17 +46,30 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     }
     let settings = settings::Settings::load(args)?;
     let linter = settings.linter()?;
-    let inputs = files::collect(&args.paths, &settings.excludes, args.stdin_filename.as_deref())?;
+    let inputs = files::collect(
+        &args.paths,
+        &settings.excludes,
+        args.stdin_filename.as_deref(),
+    )?;
     let report = linter.lint(&inputs.sources);
     let fail_on = args
         .fail_on
         .map(lint_core::Severity::from)
-        .or(settings.config.fail_on).unwrap_or(lint_core::Severity::Warning);
+        .or(settings.config.fail_on)
+        .unwrap_or(lint_core::Severity::Warning);
     let rendered = output::render(&report, &inputs.sources, args.format, args.color);
     let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(rendered.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+    if stdout
+        .write_all(rendered.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
         // A closed pipe (e.g. `| head`) is not an error of the linted files.
-        return Ok(if report.fails(fail_on) { EXIT_FINDINGS } else { 0 });
+        return Ok(if report.fails(fail_on) {
+            EXIT_FINDINGS
+        } else {
+            0
+        });
     }
     for problem in &inputs.unreadable {
         eprintln!("error: {problem}");
@@ -64,7 +77,11 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     if !inputs.unreadable.is_empty() {
         return Ok(EXIT_ERROR);
     }
-    Ok(if report.fails(fail_on) { EXIT_FINDINGS } else { 0 })
+    Ok(if report.fails(fail_on) {
+        EXIT_FINDINGS
+    } else {
+        0
+    })
 }
 
 fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {

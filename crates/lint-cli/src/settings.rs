@@ -21,7 +21,8 @@ pub struct Settings {
 impl Settings {
     /// Finds and reads the configuration, loads user rules, applies the command line.
     pub fn load(args: &LintArgs) -> Result<Self, Failure> {
-        let cwd = std::env::current_dir().map_err(|err| format!("error: no current directory: {err}"))?;
+        let cwd =
+            std::env::current_dir().map_err(|err| format!("error: no current directory: {err}"))?;
         let found = if args.no_config {
             None
         } else if let Some(path) = &args.config {
@@ -99,13 +100,20 @@ pub fn catalog(dirs: &[PathBuf]) -> Result<Catalog, Failure> {
     let mut files = Vec::new();
     for dir in dirs {
         if !dir.is_dir() {
-            return Err(format!("error: policy directory {} does not exist", dir.display()));
+            return Err(format!(
+                "error: policy directory {} does not exist",
+                dir.display()
+            ));
         }
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let entry = entry.map_err(|err| format!("error: cannot read {}: {err}", dir.display()))?;
+            let entry =
+                entry.map_err(|err| format!("error: cannot read {}: {err}", dir.display()))?;
             let path = entry.path();
             let name = entry.file_name().to_string_lossy();
-            if !entry.file_type().is_file() || !name.ends_with(".rego") || name.ends_with("_test.rego") {
+            if !entry.file_type().is_file()
+                || !name.ends_with(".rego")
+                || name.ends_with("_test.rego")
+            {
                 continue;
             }
             let relative = path

@@ -88,9 +88,14 @@ pub struct ConfigLocation {
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(location) = &self.location {
-            let file = crate::source::SourceFile::new(location.path.clone(), Arc::clone(&location.text));
+            let file =
+                crate::source::SourceFile::new(location.path.clone(), Arc::clone(&location.text));
             let position = file.position(location.range.start);
-            write!(f, "{}:{}:{}: ", location.path, position.line, position.column)?;
+            write!(
+                f,
+                "{}:{}:{}: ",
+                location.path, position.line, position.column
+            )?;
         }
         f.write_str(&self.message)
     }

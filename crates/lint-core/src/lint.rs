@@ -136,7 +136,10 @@ impl Linter {
             .collect();
         let mut configured: BTreeMap<usize, serde_json::Value> = BTreeMap::new();
         for (key, settings) in &config.rules {
-            let rules_key = [PathSegment::Key("rules".into()), PathSegment::Key(key.clone())];
+            let rules_key = [
+                PathSegment::Key("rules".into()),
+                PathSegment::Key(key.clone()),
+            ];
             let Some(index) = catalog.rules().iter().position(|r| r.is_named(key)) else {
                 return Err(SetupError::Config(config.error_at(
                     &rules_key,
@@ -313,7 +316,9 @@ impl Linter {
                         message: Some("first written here".to_owned()),
                     }],
                 ),
-                YamlErrorKind::Syntax | YamlErrorKind::Invalid => (core_ids::YAML_SYNTAX, Vec::new()),
+                YamlErrorKind::Syntax | YamlErrorKind::Invalid => {
+                    (core_ids::YAML_SYNTAX, Vec::new())
+                }
             };
             let message = match error.kind {
                 YamlErrorKind::DuplicateKey { first } => format!(
@@ -323,7 +328,8 @@ impl Linter {
                 ),
                 _ => error.message.clone(),
             };
-            let mut diagnostic = self.core_diagnostic(name, message, span(first_line(text, error.range)), None);
+            let mut diagnostic =
+                self.core_diagnostic(name, message, span(first_line(text, error.range)), None);
             if let Some(d) = diagnostic.as_mut() {
                 d.diagnostic.related = related;
             }
@@ -397,7 +403,8 @@ impl Linter {
     ) -> Vec<Located> {
         let object = &loaded.object;
         let mut located = Vec::new();
-        for (rule_index, outcome) in evaluator.evaluate(loaded.value.clone(), &object.identity.kind) {
+        for (rule_index, outcome) in evaluator.evaluate(loaded.value.clone(), &object.identity.kind)
+        {
             let (Some(rule), Some(Some(severity))) = (
                 self.catalog.rules().get(rule_index),
                 self.enabled.get(rule_index),
@@ -414,7 +421,10 @@ impl Linter {
                     let range = object.node.label_range();
                     if let Some(mut diagnostic) = self.core_diagnostic(
                         core_ids::RULE_ERROR,
-                        format!("rule `{}` failed on {}: {message}", rule.meta.name, object.identity),
+                        format!(
+                            "rule `{}` failed on {}: {message}",
+                            rule.meta.name, object.identity
+                        ),
                         Span {
                             source: object.source,
                             range,
@@ -447,13 +457,15 @@ impl Linter {
             .filter_map(|related| {
                 let target = match &related.object {
                     None => object,
-                    Some((kind, namespace, name)) => objects.iter().map(|l| &l.object).find(|o| {
-                        &o.identity.kind == kind
-                            && o.identity.name.as_deref() == Some(name.as_str())
-                            && namespace.as_deref().is_none_or(|ns| {
-                                o.effective_namespace(&self.default_namespace) == ns
-                            })
-                    })?,
+                    Some((kind, namespace, name)) => {
+                        objects.iter().map(|l| &l.object).find(|o| {
+                            &o.identity.kind == kind
+                                && o.identity.name.as_deref() == Some(name.as_str())
+                                && namespace.as_deref().is_none_or(|ns| {
+                                    o.effective_namespace(&self.default_namespace) == ns
+                                })
+                        })?
+                    }
                 };
                 Some(Label {
                     span: Span {
@@ -567,7 +579,11 @@ impl Linter {
                 let Some(directive) = directives.get_mut(i) else {
                     continue;
                 };
-                let Some(entry) = directive.rules.iter_mut().find(|(key, _)| rule.is_named(key)) else {
+                let Some(entry) = directive
+                    .rules
+                    .iter_mut()
+                    .find(|(key, _)| rule.is_named(key))
+                else {
                     continue;
                 };
                 entry.1 = true;
@@ -652,7 +668,10 @@ fn resolve_params(
     let mut params = default_params(rule.meta.params.as_ref());
     let Some(schema) = &rule.meta.params else {
         if given.is_some() {
-            return Err((Vec::new(), format!("rule `{}` takes no parameters", rule.meta.name)));
+            return Err((
+                Vec::new(),
+                format!("rule `{}` takes no parameters", rule.meta.name),
+            ));
         }
         return Ok(serde_json::Value::Object(params));
     };
@@ -666,14 +685,20 @@ fn resolve_params(
         Some(_) => return Err((Vec::new(), "`params` must be a mapping".to_owned())),
     }
     let value = serde_json::Value::Object(params);
-    let validator = jsonschema::validator_for(schema)
-        .map_err(|err| (Vec::new(), format!("the rule's parameter schema is invalid: {err}")))?;
+    let validator = jsonschema::validator_for(schema).map_err(|err| {
+        (
+            Vec::new(),
+            format!("the rule's parameter schema is invalid: {err}"),
+        )
+    })?;
     if let Some(error) = validator.iter_errors(&value).next() {
         let path = error
             .instance_path()
             .into_iter()
             .map(|segment| match segment {
-                jsonschema::paths::LocationSegment::Property(key) => PathSegment::Key(key.to_string()),
+                jsonschema::paths::LocationSegment::Property(key) => {
+                    PathSegment::Key(key.to_string())
+                }
                 jsonschema::paths::LocationSegment::Index(i) => PathSegment::Index(i),
             })
             .collect();
@@ -739,7 +764,11 @@ fn par_map_init<T: Send, S, R: Send>(
 }
 
 #[cfg(not(feature = "parallel"))]
-fn par_map_init<T, S, R>(items: Vec<T>, init: impl Fn() -> S, f: impl Fn(&mut S, T) -> R) -> Vec<R> {
+fn par_map_init<T, S, R>(
+    items: Vec<T>,
+    init: impl Fn() -> S,
+    f: impl Fn(&mut S, T) -> R,
+) -> Vec<R> {
     let mut state = init();
     items.into_iter().map(|item| f(&mut state, item)).collect()
 }

@@ -81,7 +81,11 @@ pub fn pod_template_metadata_path(kind: &str) -> Option<&'static [&'static str]>
         "Pod" => &["metadata"],
         "CronJob" => &["spec", "jobTemplate", "spec", "template", "metadata"],
         "PodTemplate" => &["template", "metadata"],
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
         | "Job" => &["spec", "template", "metadata"],
         _ => return None,
     })
@@ -102,7 +106,10 @@ pub fn objects_of(
         return;
     }
     let is_list = matches!(root.get("kind").and_then(Node::as_str), Some(kind) if kind.ends_with("List"))
-        && matches!(root.get("items").map(|items| &items.value), Some(Value::Seq(_)));
+        && matches!(
+            root.get("items").map(|items| &items.value),
+            Some(Value::Seq(_))
+        );
     if !is_list {
         match object(source, index, root) {
             Ok(object) => objects.push(object),

@@ -34,7 +34,10 @@ fn parse_list(text: &str) -> (Vec<(String, bool)>, Option<String>) {
     // Another `#` starts a comment of its own.
     let text = text.split('#').next().unwrap_or(text);
     let (list, reason) = match text.split_once("--") {
-        Some((list, reason)) => (list, Some(reason.trim().to_owned()).filter(|r| !r.is_empty())),
+        Some((list, reason)) => (
+            list,
+            Some(reason.trim().to_owned()).filter(|r| !r.is_empty()),
+        ),
         None => (text, None),
     };
     let rules = list
@@ -112,7 +115,8 @@ mod tests {
 
     #[test]
     fn comment_targets_its_line_or_the_next() {
-        let text = "a: 1 # kubeward:ignore KW1\n# kubeward:ignore KW2\nb: 2\n# kubeward:ignored KW3\n";
+        let text =
+            "a: 1 # kubeward:ignore KW1\n# kubeward:ignore KW2\nb: 2\n# kubeward:ignored KW3\n";
         let file = SourceFile::new("x.yaml", text);
         let parsed = crate::yaml::parse(text);
         let directives = comment_directives(SourceId(0), &file, &parsed.comments);

@@ -1,6 +1,11 @@
 //! The catalogue's own invariants: every rule is tested by fixtures, every fail fixture has
 //! a reviewed snapshot, ids and names follow the conventions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::Path;
 
@@ -28,10 +33,18 @@ fn every_rule_has_pass_and_fail_fixtures_and_snapshots() {
         let exempt_pass = rule.is_core();
         let exempt_fail = rule.meta.name == "rule-evaluation-error";
         if pass == 0 && !exempt_pass {
-            problems.push(format!("{}: no pass*.yaml in {}", rule.meta.name, dir.display()));
+            problems.push(format!(
+                "{}: no pass*.yaml in {}",
+                rule.meta.name,
+                dir.display()
+            ));
         }
         if fail.is_empty() && !exempt_fail {
-            problems.push(format!("{}: no fail*.yaml in {}", rule.meta.name, dir.display()));
+            problems.push(format!(
+                "{}: no fail*.yaml in {}",
+                rule.meta.name,
+                dir.display()
+            ));
         }
         for file in fail {
             let name = format!(
@@ -41,7 +54,11 @@ fn every_rule_has_pass_and_fail_fixtures_and_snapshots() {
             );
             let snapshot = root.join("snapshots/rules").join(format!("{name}.snap"));
             if !snapshot.is_file() {
-                problems.push(format!("{}: no snapshot {}", rule.meta.name, snapshot.display()));
+                problems.push(format!(
+                    "{}: no snapshot {}",
+                    rule.meta.name,
+                    snapshot.display()
+                ));
             }
         }
     }
@@ -67,7 +84,12 @@ fn rule_ids_follow_the_area_numbering() {
             .iter()
             .find(|(category, _)| *category == rule.meta.category)
             .map(|(_, prefix)| *prefix)
-            .unwrap_or_else(|| panic!("{}: unknown category {}", rule.meta.name, rule.meta.category));
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: unknown category {}",
+                    rule.meta.name, rule.meta.category
+                )
+            });
         assert!(
             rule.meta.id.starts_with(prefix) && rule.meta.id.len() == 5,
             "{}: id {} should be {prefix}xx",

@@ -2,7 +2,12 @@
 //! no finding of the rule; `fail*.yaml` must give findings exactly on the lines marked
 //! `# fail`, and their rendered diagnostics are snapshotted under `snapshots/rules/`.
 //! A `.kubeward.yaml` beside the fixtures configures them (rule parameters).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -11,7 +16,9 @@ use lint_core::report::{HumanOptions, human};
 use lint_core::{Catalog, Config, Linter, SourceFile, SourceSet};
 
 fn fixture(path: &Path, text: String) -> datatest_stable::Result<()> {
-    let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules").canonicalize()?;
+    let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../rules")
+        .canonicalize()?;
     let absolute = path.canonicalize()?;
     let relative = absolute.strip_prefix(&rules_dir).unwrap_or(path);
     let relative = relative.to_string_lossy().replace('\\', "/");
@@ -26,7 +33,11 @@ fn fixture(path: &Path, text: String) -> datatest_stable::Result<()> {
         .ok_or_else(|| format!("{relative}: no rule `{rule_name}` for this fixture folder"))?
         .clone();
     if rule.meta.category != category {
-        return Err(format!("{relative}: rule `{rule_name}` is in category `{}`", rule.meta.category).into());
+        return Err(format!(
+            "{relative}: rule `{rule_name}` is in category `{}`",
+            rule.meta.category
+        )
+        .into());
     }
 
     let config_path = path.with_file_name(".kubeward.yaml");
@@ -40,11 +51,23 @@ fn fixture(path: &Path, text: String) -> datatest_stable::Result<()> {
     sources.add(SourceFile::new(relative.clone(), text.clone()));
     let report = linter.lint(&sources);
 
-    let own: Vec<_> = report.reported().filter(|d| d.rule.id == rule.meta.id).collect();
-    let others: Vec<_> = report.reported().filter(|d| d.rule.id != rule.meta.id).collect();
+    let own: Vec<_> = report
+        .reported()
+        .filter(|d| d.rule.id == rule.meta.id)
+        .collect();
+    let others: Vec<_> = report
+        .reported()
+        .filter(|d| d.rule.id != rule.meta.id)
+        .collect();
     if !others.is_empty() {
-        let list: Vec<_> = others.iter().map(|d| format!("{} {}", d.rule.name, d.message)).collect();
-        return Err(format!("{relative}: fixtures must be valid apart from their rule; also found: {list:#?}").into());
+        let list: Vec<_> = others
+            .iter()
+            .map(|d| format!("{} {}", d.rule.name, d.message))
+            .collect();
+        return Err(format!(
+            "{relative}: fixtures must be valid apart from their rule; also found: {list:#?}"
+        )
+        .into());
     }
     let file_ref = sources.iter().next().unwrap().1;
     let found: BTreeSet<u32> = own
@@ -53,7 +76,16 @@ fn fixture(path: &Path, text: String) -> datatest_stable::Result<()> {
         .collect();
     if file.starts_with("pass") {
         if !own.is_empty() {
-            let list: Vec<_> = own.iter().map(|d| format!("line {}: {}", file_ref.position(d.primary.span.range.start).line, d.message)).collect();
+            let list: Vec<_> = own
+                .iter()
+                .map(|d| {
+                    format!(
+                        "line {}: {}",
+                        file_ref.position(d.primary.span.range.start).line,
+                        d.message
+                    )
+                })
+                .collect();
             return Err(format!("{relative}: a pass fixture gave findings: {list:#?}").into());
         }
         return Ok(());
@@ -65,18 +97,43 @@ fn fixture(path: &Path, text: String) -> datatest_stable::Result<()> {
         .map(|(i, _)| i as u32 + 1)
         .collect();
     if marked.is_empty() {
-        return Err(format!("{relative}: a fail fixture must mark its offending lines with `# fail`").into());
+        return Err(format!(
+            "{relative}: a fail fixture must mark its offending lines with `# fail`"
+        )
+        .into());
     }
     if found != marked {
-        let list: Vec<_> = own.iter().map(|d| format!("line {}: {}", file_ref.position(d.primary.span.range.start).line, d.message)).collect();
-        return Err(format!("{relative}: findings on lines {found:?}, `# fail` marks on lines {marked:?}\n{list:#?}").into());
+        let list: Vec<_> = own
+            .iter()
+            .map(|d| {
+                format!(
+                    "line {}: {}",
+                    file_ref.position(d.primary.span.range.start).line,
+                    d.message
+                )
+            })
+            .collect();
+        return Err(format!(
+            "{relative}: findings on lines {found:?}, `# fail` marks on lines {marked:?}\n{list:#?}"
+        )
+        .into());
     }
-    let rendered = human(&report, &sources, HumanOptions { color: false, width: 100 });
+    let rendered = human(
+        &report,
+        &sources,
+        HumanOptions {
+            color: false,
+            width: 100,
+        },
+    );
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../snapshots/rules"));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
-    let name = format!("{category}__{rule_dir}__{}", file.trim_end_matches(".yaml").trim_end_matches(".yml"));
+    let name = format!(
+        "{category}__{rule_dir}__{}",
+        file.trim_end_matches(".yaml").trim_end_matches(".yml")
+    );
     settings.bind(|| insta::assert_snapshot!(name, rendered));
     Ok(())
 }

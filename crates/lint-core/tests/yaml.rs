@@ -1,6 +1,11 @@
 //! YAML semantics: the scalar, merge, alias and error tables in `cases/yaml.json`, plus the
 //! limits that keep hostile input bounded.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use lint_core::SourceFile;
 use lint_core::yaml::{YamlErrorKind, parse};
@@ -30,7 +35,11 @@ fn yaml_cases() {
         if let Some(expected) = case.get("errors") {
             let expected = expected.as_array().unwrap();
             if parsed.errors.len() != expected.len() {
-                failures.push(format!("{name}: expected {} errors, got {:?}", expected.len(), parsed.errors));
+                failures.push(format!(
+                    "{name}: expected {} errors, got {:?}",
+                    expected.len(),
+                    parsed.errors
+                ));
                 continue;
             }
             for (error, want) in parsed.errors.iter().zip(expected) {
@@ -47,38 +56,79 @@ fn yaml_cases() {
                     want["column"].as_u64().unwrap(),
                 );
                 if got != want_tuple {
-                    failures.push(format!("{name}: expected {want_tuple:?}, got {got:?} ({})", error.message));
+                    failures.push(format!(
+                        "{name}: expected {want_tuple:?}, got {got:?} ({})",
+                        error.message
+                    ));
                 }
                 if let Some(message) = want.get("message") {
                     if message.as_str().unwrap() != error.message {
-                        failures.push(format!("{name}: message {:?}, expected {message}", error.message));
+                        failures.push(format!(
+                            "{name}: message {:?}, expected {message}",
+                            error.message
+                        ));
                     }
                 }
-                if let (Some(first_line), YamlErrorKind::DuplicateKey { first }) = (want.get("first_line"), error.kind) {
-                    assert_eq!(u64::from(file.position(first.start).line), first_line.as_u64().unwrap(), "{name}");
+                if let (Some(first_line), YamlErrorKind::DuplicateKey { first }) =
+                    (want.get("first_line"), error.kind)
+                {
+                    assert_eq!(
+                        u64::from(file.position(first.start).line),
+                        first_line.as_u64().unwrap(),
+                        "{name}"
+                    );
                 }
             }
             if let Some(documents) = case.get("documents") {
-                assert_eq!(parsed.documents.len() as u64, documents.as_u64().unwrap(), "{name}: documents");
+                assert_eq!(
+                    parsed.documents.len() as u64,
+                    documents.as_u64().unwrap(),
+                    "{name}: documents"
+                );
             }
         }
     }
-    assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn documents_after_a_syntax_error_are_still_read() {
     let parsed = parse("a: 1\n---\nb: [1, 2\n---\nc: 3\n");
-    let roots: Vec<_> = parsed.documents.iter().map(|d| d.root.as_ref().map(|r| r.to_json())).collect();
-    assert_eq!(roots, vec![Some(serde_json::json!({"a": 1})), None, Some(serde_json::json!({"c": 3}))]);
+    let roots: Vec<_> = parsed
+        .documents
+        .iter()
+        .map(|d| d.root.as_ref().map(|r| r.to_json()))
+        .collect();
+    assert_eq!(
+        roots,
+        vec![
+            Some(serde_json::json!({"a": 1})),
+            None,
+            Some(serde_json::json!({"c": 3}))
+        ]
+    );
 }
 
 #[test]
 fn empty_and_comment_only_streams_have_no_objects() {
-    for text in ["", "# just a comment\n", "---\n", "---\n---\n# c\n...\n", "\n\n"] {
+    for text in [
+        "",
+        "# just a comment\n",
+        "---\n",
+        "---\n---\n# c\n...\n",
+        "\n\n",
+    ] {
         let parsed = parse(text);
         assert!(parsed.errors.is_empty(), "{text:?}: {:?}", parsed.errors);
-        assert!(parsed.documents.iter().all(|d| d.root.is_none()), "{text:?}");
+        assert!(
+            parsed.documents.iter().all(|d| d.root.is_none()),
+            "{text:?}"
+        );
     }
 }
 
@@ -96,7 +146,10 @@ fn alias_bombs_are_refused_not_expanded() {
     assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
     assert!(parsed.errors[0].message.contains("alias bomb"));
     assert!(parsed.documents[0].root.is_none());
-    assert_eq!(parsed.documents[1].root.as_ref().unwrap().to_json(), serde_json::json!({"ok": true}));
+    assert_eq!(
+        parsed.documents[1].root.as_ref().unwrap().to_json(),
+        serde_json::json!({"ok": true})
+    );
 }
 
 #[test]
@@ -116,10 +169,16 @@ fn spans_cover_the_written_text() {
     let slice = |r: lint_core::TextRange| &text[r.start as usize..r.end as usize];
     let containers = root.get("spec").unwrap().get("containers").unwrap();
     let container = &containers.as_seq().unwrap()[0];
-    assert_eq!(slice(container.get("image").unwrap().range), "\"nginx:1.25\"");
+    assert_eq!(
+        slice(container.get("image").unwrap().range),
+        "\"nginx:1.25\""
+    );
     assert_eq!(slice(container.get("args").unwrap().range), "[a, b]");
     assert_eq!(slice(container.entry("image").unwrap().key_range), "image");
-    assert_eq!(slice(container.range), "name: web\n    image: \"nginx:1.25\"\n    args: [a, b]");
+    assert_eq!(
+        slice(container.range),
+        "name: web\n    image: \"nginx:1.25\"\n    args: [a, b]"
+    );
     assert_eq!(slice(root.range), text.trim_end());
 }
 
@@ -127,6 +186,21 @@ fn spans_cover_the_written_text() {
 fn comments_are_collected_with_positions() {
     let text = "a: 1 # kubeward:ignore KW101\n# above\nb: 2\n";
     let parsed = parse(text);
-    let comments: Vec<_> = parsed.comments.iter().map(|c| (&text[c.range.start as usize..c.range.end as usize], &*c.text)).collect();
-    assert_eq!(comments, vec![("# kubeward:ignore KW101", " kubeward:ignore KW101"), ("# above", " above")]);
+    let comments: Vec<_> = parsed
+        .comments
+        .iter()
+        .map(|c| {
+            (
+                &text[c.range.start as usize..c.range.end as usize],
+                &*c.text,
+            )
+        })
+        .collect();
+    assert_eq!(
+        comments,
+        vec![
+            ("# kubeward:ignore KW101", " kubeward:ignore KW101"),
+            ("# above", " above")
+        ]
+    );
 }

@@ -183,7 +183,12 @@ fn summary_line(report: &Report) -> String {
 
 /// An error that is not a finding (a configuration mistake), drawn like one: the file, the
 /// snippet and the bytes at fault.
-pub fn snippet_error(path: &str, text: &str, range: crate::source::TextRange, message: &str) -> String {
+pub fn snippet_error(
+    path: &str,
+    text: &str,
+    range: crate::source::TextRange,
+    message: &str,
+) -> String {
     #[derive(Debug)]
     struct Plain<'a> {
         message: &'a str,
@@ -201,9 +206,9 @@ pub fn snippet_error(path: &str, text: &str, range: crate::source::TextRange, me
             Some(&self.source)
         }
         fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-            Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-                None, self.span,
-            ))))
+            Some(Box::new(std::iter::once(
+                LabeledSpan::new_primary_with_span(None, self.span),
+            )))
         }
     }
     let file = SourceFile::new(path, text);
@@ -213,8 +218,12 @@ pub fn snippet_error(path: &str, text: &str, range: crate::source::TextRange, me
         source: NamedSource::new(path, text.to_owned()).with_language("yaml"),
         span: (range.start as usize, range.len() as usize),
     };
-    let mut out = format!("error: {path}:{}:{}: {message}\n", position.line, position.column);
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    let mut out = format!(
+        "error: {path}:{}:{}: {message}\n",
+        position.line, position.column
+    );
+    let handler =
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
     if handler.render_report(&mut out, &plain).is_err() {
         out.push_str(message);
     }

@@ -32,7 +32,10 @@ pub fn markdown(rule: &Rule) -> String {
         .and_then(|p| p.get("properties"))
         .and_then(serde_json::Value::as_object)
     {
-        let _ = writeln!(out, "## Parameters\n\n| name | type | default | description |\n| --- | --- | --- | --- |");
+        let _ = writeln!(
+            out,
+            "## Parameters\n\n| name | type | default | description |\n| --- | --- | --- | --- |"
+        );
         for (name, property) in properties {
             let text = |key: &str| {
                 property

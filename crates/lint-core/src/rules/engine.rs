@@ -235,10 +235,7 @@ fn related(value: &RegoValue) -> Result<RawRelated, String> {
     })
 }
 
-fn string_field(
-    fields: &regorus::value::Object,
-    key: &str,
-) -> Result<Option<String>, String> {
+fn string_field(fields: &regorus::value::Object, key: &str) -> Result<Option<String>, String> {
     match fields.get(&RegoValue::from(key)) {
         None | Some(RegoValue::Undefined) => Ok(None),
         Some(RegoValue::String(s)) => Ok(Some(s.to_string())),

@@ -204,7 +204,13 @@ pub fn parse_metadata(path: &str, display: &str, text: &str) -> Result<RuleMeta,
         .documents
         .into_iter()
         .find_map(|doc| doc.root)
-        .ok_or_else(|| RuleError::new(display, block.lines.first().map(|l| l.0), "METADATA is empty"))?;
+        .ok_or_else(|| {
+            RuleError::new(
+                display,
+                block.lines.first().map(|l| l.0),
+                "METADATA is empty",
+            )
+        })?;
     let raw: RawMeta = from_node(&root).map_err(|err| {
         error_at(
             err.range.map_or(0, |r| r.start),
@@ -322,7 +328,9 @@ fn check_params_schema(schema: &serde_json::Value) -> Result<(), String> {
 }
 
 /// The parameters' defaults, as the schema's `properties.*.default` give them.
-pub fn default_params(schema: Option<&serde_json::Value>) -> serde_json::Map<String, serde_json::Value> {
+pub fn default_params(
+    schema: Option<&serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
     let mut params = serde_json::Map::new();
     let Some(properties) = schema
         .and_then(|s| s.get("properties"))
@@ -356,19 +364,29 @@ mod tests {
     #[test]
     fn errors_name_the_rule_file_line() {
         let broken = RULE.replace("severity: warning", "severity: fatal");
-        let err = parse_metadata("test/some_rule.rego", "x/test/some_rule.rego", &broken).unwrap_err();
+        let err =
+            parse_metadata("test/some_rule.rego", "x/test/some_rule.rego", &broken).unwrap_err();
         assert_eq!(err.line, Some(8));
         assert_eq!(err.column, Some(15));
-        assert!(err.message.contains("unknown variant `fatal`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown variant `fatal`"),
+            "{}",
+            err.message
+        );
 
         let renamed = RULE.replace("name: some-rule", "name: other-rule");
-        let err = parse_metadata("test/some_rule.rego", "test/some_rule.rego", &renamed).unwrap_err();
+        let err =
+            parse_metadata("test/some_rule.rego", "test/some_rule.rego", &renamed).unwrap_err();
         assert_eq!(err.line, Some(7));
         assert!(err.message.contains("does not match its file name"));
 
         let typo = RULE.replace("kinds:", "kind:");
         let err = parse_metadata("test/some_rule.rego", "test/some_rule.rego", &typo).unwrap_err();
-        assert!(err.message.contains("unknown field `kind`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown field `kind`"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -377,7 +395,8 @@ mod tests {
             "#   remediation: Do it.\n",
             "#   remediation: Do it.\n#   params:\n#     type: object\n#     properties:\n#       limit: {type: integer, default: 3}\n",
         );
-        let meta = parse_metadata("test/some_rule.rego", "test/some_rule.rego", &with_params).unwrap();
+        let meta =
+            parse_metadata("test/some_rule.rego", "test/some_rule.rego", &with_params).unwrap();
         assert_eq!(default_params(meta.params.as_ref())["limit"], 3);
         let bad = RULE.replace(
             "#   remediation: Do it.\n",

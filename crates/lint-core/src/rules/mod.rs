@@ -7,8 +7,8 @@ mod engine;
 mod meta;
 mod value;
 
-pub(crate) use engine::{Evaluator, Program, RawFinding};
 pub use doc::markdown;
+pub(crate) use engine::{Evaluator, Program, RawFinding};
 pub use meta::{RuleError, RuleMeta, default_params, parse_metadata};
 pub(crate) use value::to_rego;
 
@@ -58,7 +58,10 @@ impl KindSet {
 /// Kind groups rules may name instead of kinds.
 pub const KIND_GROUPS: &[(&str, &[&str])] = &[
     ("workload", WORKLOAD_KINDS),
-    ("rbac", &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]),
+    (
+        "rbac",
+        &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
+    ),
     ("role", &["Role", "ClusterRole"]),
     ("binding", &["RoleBinding", "ClusterRoleBinding"]),
 ];
@@ -321,13 +324,20 @@ mod tests {
             core_ids::RULE_ERROR,
         ] {
             assert!(
-                catalog.rules().iter().any(|r| r.is_core() && r.meta.name == name),
+                catalog
+                    .rules()
+                    .iter()
+                    .any(|r| r.is_core() && r.meta.name == name),
                 "core rule {name} missing"
             );
         }
         for rule in catalog.rules() {
             assert!(rule.meta.id.starts_with("KW"), "{}", rule.meta.id);
-            assert!(!rule.meta.references.is_empty() || rule.is_core(), "{} has no references", rule.meta.name);
+            assert!(
+                !rule.meta.references.is_empty() || rule.is_core(),
+                "{} has no references",
+                rule.meta.name
+            );
         }
     }
 
@@ -344,7 +354,11 @@ mod tests {
 
         let wrong_package = good.replace("acme.no_foo", "acme.other");
         let errors = Catalog::load(vec![file("acme/no_foo.rego", &wrong_package)]).unwrap_err();
-        assert!(errors[0].message.contains("package must be"), "{:?}", errors);
+        assert!(
+            errors[0].message.contains("package must be"),
+            "{:?}",
+            errors
+        );
 
         let clash = good.replace("ACME1", "KW301");
         let errors = Catalog::load(vec![file("acme/no_foo.rego", &clash)]).unwrap_err();

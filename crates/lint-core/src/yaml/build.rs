@@ -169,10 +169,7 @@ fn range_of(span: &Span) -> TextRange {
 impl Builder<'_> {
     fn run(&mut self) {
         let mut parser = Parser::new_from_str_with_options(self.text, options());
-        loop {
-            let Some(next) = parser.next_event() else {
-                break;
-            };
+        while let Some(next) = parser.next_event() {
             let outcome = match next {
                 Ok((event, span)) => self.event(event, &span),
                 Err(err) => {
@@ -230,11 +227,7 @@ impl Builder<'_> {
         });
     }
 
-    fn event(
-        &mut self,
-        event: Event<'_>,
-        span: &Span,
-    ) -> Result<(), (Fatal, YamlErrorKind)> {
+    fn event(&mut self, event: Event<'_>, span: &Span) -> Result<(), (Fatal, YamlErrorKind)> {
         let range = range_of(span);
         let invalid = |fatal| (fatal, YamlErrorKind::Invalid);
         match event {
@@ -263,8 +256,8 @@ impl Builder<'_> {
             }),
             Event::Scalar(value, style, anchor, tag) => {
                 let range = self.scalar_range(range, style);
-                let (value, merge) =
-                    resolve_scalar(&value, style, tag.as_deref()).map_err(|m| invalid(Fatal(range, m)))?;
+                let (value, merge) = resolve_scalar(&value, style, tag.as_deref())
+                    .map_err(|m| invalid(Fatal(range, m)))?;
                 self.complete(Node::new(range, value), anchor, merge)
                     .map_err(invalid)?;
             }
@@ -309,7 +302,10 @@ impl Builder<'_> {
                         anchor,
                         items,
                     } => (
-                        Node::new(TextRange::new(start, end.max(flow_end(self.text, range))), Value::Seq(items)),
+                        Node::new(
+                            TextRange::new(start, end.max(flow_end(self.text, range))),
+                            Value::Seq(items),
+                        ),
                         anchor,
                     ),
                     Frame::Map {
@@ -319,7 +315,10 @@ impl Builder<'_> {
                         entries,
                         ..
                     } => (
-                        Node::new(TextRange::new(start, end.max(flow_end(self.text, range))), Value::Map(entries)),
+                        Node::new(
+                            TextRange::new(start, end.max(flow_end(self.text, range))),
+                            Value::Map(entries),
+                        ),
                         anchor,
                     ),
                 };
@@ -496,7 +495,8 @@ impl MapBuilder<'_> {
     fn insert(&mut self, entry: Entry, from_merge: bool) {
         match self.position(&entry.key) {
             Some(i) => {
-                let (Some(existing), Some(was_merged)) = (self.entries.get_mut(i), self.merged.get_mut(i))
+                let (Some(existing), Some(was_merged)) =
+                    (self.entries.get_mut(i), self.merged.get_mut(i))
                 else {
                     return;
                 };
@@ -538,7 +538,10 @@ impl MapBuilder<'_> {
                 Ok(())
             }
             Value::Seq(ref items) => {
-                if items.iter().any(|item| !matches!(item.value, Value::Map(_))) {
+                if items
+                    .iter()
+                    .any(|item| !matches!(item.value, Value::Map(_)))
+                {
                     return Err(want_map());
                 }
                 let Value::Seq(items) = value.value else {
@@ -585,7 +588,11 @@ fn key_string(node: &Node) -> Result<Box<str>, Fatal> {
 }
 
 /// Resolves a scalar; the flag says whether it is the merge key `<<`.
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<(Value, bool), String> {
+fn resolve_scalar(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+) -> Result<(Value, bool), String> {
     let Some(tag) = tag else {
         return Ok(if style == ScalarStyle::Plain {
             (resolve_plain(text), text == "<<")

@@ -112,7 +112,8 @@ impl<'de> de::Deserializer<'de> for &'de Node {
     ) -> Result<V::Value, DeError> {
         match &self.value {
             Value::Str(s) => {
-                let access: de::value::StrDeserializer<'_, DeError> = s.as_ref().into_deserializer();
+                let access: de::value::StrDeserializer<'_, DeError> =
+                    s.as_ref().into_deserializer();
                 visitor.visit_enum(access)
             }
             _ => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
@@ -242,7 +243,11 @@ mod tests {
 
         let text = "name: web\nfail-on: fatal\n";
         let err = read(text).unwrap_err();
-        assert!(err.message.contains("unknown variant `fatal`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown variant `fatal`"),
+            "{}",
+            err.message
+        );
         let range = err.range.unwrap();
         assert_eq!(&text[range.start as usize..range.end as usize], "fatal");
 

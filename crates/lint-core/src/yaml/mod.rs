@@ -225,7 +225,10 @@ impl Node {
     pub fn label_range(&self) -> TextRange {
         match &self.value {
             Value::Map(entries) => match entries.first() {
-                Some(entry) if !entry.value.is_collection() && entry.value.range.start >= entry.key_range.end => {
+                Some(entry)
+                    if !entry.value.is_collection()
+                        && entry.value.range.start >= entry.key_range.end =>
+                {
                     entry.key_range.cover(entry.value.range)
                 }
                 Some(entry) => entry.key_range,

@@ -178,7 +178,10 @@ pub fn format_go_float(value: f64, bits32: bool) -> String {
             format!(".{rest}")
         };
         let exp_sign = if exponent < 0 { '-' } else { '+' };
-        return format!("{sign}{first}{fraction}e{exp_sign}{:02}", exponent.unsigned_abs());
+        return format!(
+            "{sign}{first}{fraction}e{exp_sign}{:02}",
+            exponent.unsigned_abs()
+        );
     }
     if decimal_point <= 0 {
         let zeros = "0".repeat(decimal_point.unsigned_abs() as usize);

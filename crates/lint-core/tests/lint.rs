@@ -1,0 +1,372 @@
+//! The pipeline end to end through the library API: user rules, rule errors, suppressions,
+//! configuration errors, determinism across thread counts, and the shared corpus.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::Path;
+
+use lint_core::{
+    Catalog, Config, Linter, PolicyFile, SetupError, Severity, SourceFile, SourceSet, report,
+};
+
+fn sources(files: &[(&str, &str)]) -> SourceSet {
+    let mut set = SourceSet::new();
+    for (path, text) in files {
+        set.add(SourceFile::new(*path, *text));
+    }
+    set
+}
+
+fn policy(path: &str, text: &str) -> PolicyFile {
+    PolicyFile {
+        path: path.to_owned(),
+        display: format!("policies/{path}"),
+        text: text.to_owned(),
+    }
+}
+
+const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  serviceAccountName: builder\n  containers:\n  - name: web\n    image: nginx:1.27\n";
+
+const SA_RULE: &str = r#"# METADATA
+# title: Pods use a known service account
+# description: The service account must exist in the run.
+# custom:
+#   id: ACME1
+#   name: service-account-missing
+#   severity: error
+#   kinds: [Pod]
+#   remediation: Create the service account.
+#   params:
+#     type: object
+#     properties:
+#       allowed: {type: array, items: {type: string}, default: [default]}
+package kubeward.rules.acme.service_account_missing
+
+import rego.v1
+
+deny contains {"msg": msg, "path": ["spec", "serviceAccountName"], "related": related} if {
+	name := input.spec.serviceAccountName
+	not name in data.kubeward.params.service_account_missing.allowed
+	ns := data.kubeward.lib.namespace(input)
+	count(data.kubeward.lib.objects_named("ServiceAccount", ns, name)) == 0
+	msg := sprintf("Pod %q uses service account %q, which does not exist", [input.metadata.name, name])
+	related := [{"path": ["metadata", "name"], "object": {"kind": "ServiceAccount", "namespace": ns, "name": "other"}, "msg": "this one exists"}]
+}
+"#;
+
+#[test]
+fn user_rules_see_the_inventory_params_and_report_related_locations() {
+    let catalog =
+        Catalog::load(vec![policy("acme/service_account_missing.rego", SA_RULE)]).unwrap();
+    let config = Config {
+        select: Some(vec!["acme".into()]),
+        ..Config::default()
+    };
+    let linter = Linter::new(catalog, &config).unwrap();
+    let sa = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: other\n  namespace: shop\n";
+    let set = sources(&[("pod.yaml", POD), ("sa.yaml", sa)]);
+    let report = linter.lint(&set);
+    let findings: Vec<_> = report.reported().collect();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let finding = findings[0];
+    assert_eq!(finding.rule.id, "ACME1");
+    assert_eq!(finding.severity, Severity::Error);
+    let file = set.get(finding.primary.span.source).unwrap();
+    assert_eq!(file.slice(finding.primary.span.range), "builder");
+    assert_eq!(finding.related.len(), 1);
+    let related = set.get(finding.related[0].span.source).unwrap();
+    assert_eq!(related.path(), "sa.yaml");
+    assert_eq!(related.slice(finding.related[0].span.range), "other");
+    assert!(
+        finding.url.is_none(),
+        "user rules have no built-in documentation"
+    );
+
+    // The parameter default lets `builder` through once it is allowed.
+    let catalog =
+        Catalog::load(vec![policy("acme/service_account_missing.rego", SA_RULE)]).unwrap();
+    let config = Config::from_yaml(
+        ".kubeward.yaml",
+        "select: [ACME1]\nrules:\n  service-account-missing:\n    params:\n      allowed: [builder]\n",
+    )
+    .unwrap();
+    let report = Linter::new(catalog, &config).unwrap().lint(&set);
+    assert_eq!(report.reported().count(), 0);
+}
+
+#[test]
+fn parameter_errors_point_into_the_configuration() {
+    let catalog =
+        Catalog::load(vec![policy("acme/service_account_missing.rego", SA_RULE)]).unwrap();
+    let text = "rules:\n  ACME1:\n    params:\n      allowed: [builder, 3]\n";
+    let config = Config::from_yaml(".kubeward.yaml", text).unwrap();
+    let Err(SetupError::Config(err)) = Linter::new(catalog, &config) else {
+        panic!("expected a configuration error");
+    };
+    let location = err.location.as_ref().unwrap();
+    assert_eq!(
+        &text[location.range.start as usize..location.range.end as usize],
+        "3"
+    );
+    assert!(
+        err.to_string()
+            .starts_with(".kubeward.yaml:4:26: invalid parameter"),
+        "{err}"
+    );
+
+    let text = "rules:\n  image-latest-tagg:\n    severity: error\n";
+    let config = Config::from_yaml(".kubeward.yaml", text).unwrap();
+    let err = Linter::new(Catalog::builtin().unwrap(), &config).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(".kubeward.yaml:2:3: `image-latest-tagg` is not a rule"),
+        "{err}"
+    );
+
+    let text = "select: [rbac, imagez]\n";
+    let config = Config::from_yaml(".kubeward.yaml", text).unwrap();
+    let err = Linter::new(Catalog::builtin().unwrap(), &config).unwrap_err();
+    assert!(err.to_string().starts_with(".kubeward.yaml:1:16:"), "{err}");
+
+    let err = Config::from_yaml(".kubeward.yaml", "fail-on: error\nselekt: [rbac]\n").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(".kubeward.yaml:2:1: unknown field `selekt`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failing_rule_is_reported_and_the_others_still_run() {
+    let broken = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: ACME2\n#   name: bad-shape\n#   severity: warning\n#   kinds: [Pod]\n#   remediation: Fix it.\npackage kubeward.rules.acme.bad_shape\n\nimport rego.v1\n\ndeny contains {\"message\": \"no msg field\"} if input.kind == \"Pod\"\n";
+    let catalog = Catalog::load(vec![policy("acme/bad_shape.rego", broken)]).unwrap();
+    let linter = Linter::new(catalog, &Config::default()).unwrap();
+    let pod = POD.replace("nginx:1.27", "nginx");
+    let report = linter.lint(&sources(&[("pod.yaml", &pod)]));
+    let names: Vec<_> = report.reported().map(|d| d.rule.name.as_str()).collect();
+    assert!(names.contains(&"rule-evaluation-error"), "{names:?}");
+    assert!(names.contains(&"image-latest-tag"), "{names:?}");
+    let error = report
+        .reported()
+        .find(|d| d.rule.name == "rule-evaluation-error")
+        .unwrap();
+    assert!(error.message.contains("bad-shape"), "{}", error.message);
+}
+
+#[test]
+fn broken_user_rules_are_errors_with_file_and_line() {
+    let text = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: ACME3\n#   name: syntax\n#   severity: warning\n#   kinds: [Pod]\n#   remediation: Fix it.\npackage kubeward.rules.acme.syntax\n\nimport rego.v1\n\ndeny contains x if {\n  x := \n}\n";
+    let catalog = Catalog::load(vec![policy("acme/syntax.rego", text)]).unwrap();
+    let Err(SetupError::Rules(errors)) = Linter::new(catalog, &Config::default()) else {
+        panic!("expected a rule error");
+    };
+    assert_eq!(errors[0].path, "policies/acme/syntax.rego");
+    assert!(errors[0].line.is_some(), "{errors:?}");
+}
+
+#[test]
+fn suppressions_by_comment_and_annotation() {
+    let text = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations:
+        kubeward.io/ignore: "network-policy-missing -- isolated by the mesh"
+    spec:
+      containers:
+      # kubeward:ignore KW301 -- the upstream image has no tags
+      - name: a
+        image: example/a
+      - name: b
+        image: example/b # kubeward:ignore image-latest-tag
+      - name: c
+        image: example/c
+"#;
+    let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default()).unwrap();
+    let set = sources(&[("deploy.yaml", text)]);
+    let report = linter.lint(&set);
+    let reported: Vec<_> = report
+        .reported()
+        .map(|d| (d.rule.name.as_str(), d.message.as_str()))
+        .collect();
+    // The comment above `- name: a` covers that line, where there is no finding: the image is
+    // one line further down. So `example/a` is reported, and so is the misplaced suppression.
+    assert_eq!(
+        reported,
+        vec![
+            (
+                "unused-suppression",
+                "no KW301 (image-latest-tag) finding here to suppress"
+            ),
+            (
+                "image-latest-tag",
+                "container \"a\" uses image \"example/a\" without a tag, which means :latest"
+            ),
+            (
+                "image-latest-tag",
+                "container \"c\" uses image \"example/c\" without a tag, which means :latest"
+            ),
+        ]
+    );
+    let summary = report.summary();
+    assert_eq!(summary.suppressed, 2);
+    let suppressed: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.suppressed.as_ref())
+        .collect();
+    assert!(
+        suppressed
+            .iter()
+            .any(|s| s.reason.as_deref() == Some("isolated by the mesh"))
+    );
+}
+
+#[test]
+fn suppression_above_the_offending_line_and_unused_ones() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {a: b}\nspec:\n  containers:\n  - name: a\n    # kubeward:ignore KW301 -- pinned by the registry\n    image: example/a\n    # kubeward:ignore KW301\n    ports: []\n";
+    let config = Config {
+        select: Some(vec!["images".into()]),
+        ..Config::default()
+    };
+    let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
+    let set = sources(&[("pod.yaml", text)]);
+    let report = linter.lint(&set);
+    let reported: Vec<_> = report.reported().collect();
+    assert_eq!(reported.len(), 1, "{reported:#?}");
+    assert_eq!(reported[0].rule.name, "unused-suppression");
+    assert_eq!(
+        set.get(reported[0].primary.span.source)
+            .unwrap()
+            .position(reported[0].primary.span.range.start)
+            .line,
+        11
+    );
+}
+
+#[test]
+fn invalid_utf8_is_reported_and_other_files_are_linted() {
+    let mut set = SourceSet::new();
+    set.add(SourceFile::from_bytes(
+        "bad.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  k: \xff\n",
+    ));
+    set.add(SourceFile::new(
+        "pod.yaml",
+        POD.replace("nginx:1.27", "nginx"),
+    ));
+    let report = Linter::new(Catalog::builtin().unwrap(), &Config::default())
+        .unwrap()
+        .lint(&set);
+    let names: Vec<_> = report.reported().map(|d| d.rule.name.as_str()).collect();
+    assert!(names.contains(&"yaml-syntax-error"), "{names:?}");
+    assert!(names.contains(&"image-latest-tag"), "{names:?}");
+}
+
+#[test]
+fn context_only_files_feed_cross_resource_rules_but_report_nothing() {
+    let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n";
+    let mut set = SourceSet::new();
+    set.add(SourceFile::new("pod.yaml", POD));
+    set.add(SourceFile::new("policy.yaml", policy).context_only());
+    set.add(SourceFile::new("other.yaml", POD.replace("nginx:1.27", "nginx")).context_only());
+    let report = Linter::new(Catalog::builtin().unwrap(), &Config::default())
+        .unwrap()
+        .lint(&set);
+    assert_eq!(report.reported().count(), 0, "{:#?}", report.diagnostics);
+}
+
+fn corpus() -> SourceSet {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/manifests");
+    let mut paths: Vec<_> = walk(&root);
+    paths.sort();
+    let mut set = SourceSet::new();
+    for path in paths {
+        let bytes = std::fs::read(&path).unwrap();
+        let display = path.strip_prefix(&root).unwrap().display().to_string();
+        set.add(SourceFile::from_bytes(display, &bytes));
+    }
+    set
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_shared_corpus_lints_with_findings_on_their_nodes() {
+    let set = corpus();
+    assert!(set.len() > 200, "corpus not found");
+    let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default()).unwrap();
+    let report = linter.lint(&set);
+    assert!(report.objects > 300, "{} objects", report.objects);
+    for diagnostic in report.reported() {
+        let file = set.get(diagnostic.primary.span.source).unwrap();
+        let range = diagnostic.primary.span.range;
+        assert!(range.end as usize <= file.text().len());
+        let text = file.slice(range);
+        match diagnostic.rule.name.as_str() {
+            "image-latest-tag" => {
+                let image = text.trim_matches(['"', '\'']);
+                assert!(
+                    diagnostic.message.contains(&format!("{image:?}")),
+                    "{}: {text:?}",
+                    diagnostic.message
+                );
+            }
+            "rbac-wildcard" => assert!(text.contains('*'), "{text:?}"),
+            // The pod labels, or the deepest part of the pod template that exists.
+            "network-policy-missing" => {
+                assert!(
+                    ["labels", "metadata", "template"].contains(&text),
+                    "{text:?}"
+                )
+            }
+            _ => {}
+        }
+    }
+    // A finding checked by hand: the wildcard verbs of the prometheus-adapter ClusterRole.
+    let compact = report::compact(&report, &set);
+    assert!(
+        compact.contains("kubernetes-examples/AI/vllm-deployment/hpa/prometheus-adapter.yaml:56:5: error [KW101/rbac-wildcard] ClusterRole \"prometheus-adapter\" grants every verb (\"*\") in rules[3]"),
+        "{compact}"
+    );
+}
+
+#[test]
+fn output_is_identical_at_every_thread_count() {
+    let set = corpus();
+    let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default()).unwrap();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| report::json(&linter.lint(&set), &set))
+    };
+    let single = run(1);
+    assert_eq!(single, run(2));
+    assert_eq!(single, run(4));
+}
