@@ -23,6 +23,37 @@ fn main() {
         );
     }
     out.push_str("];\n");
+    // The first pass and fail fixture of each rule become the examples of its documentation.
+    let mut examples = Vec::new();
+    for (relative, absolute) in &files {
+        let Some(stem) = relative.strip_suffix(".rego") else {
+            continue;
+        };
+        let dir = absolute.with_extension("");
+        for kind in ["fail", "pass"] {
+            let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(kind))
+                        && p.extension().is_some_and(|e| e == "yaml")
+                })
+                .collect();
+            fixtures.sort();
+            if let Some(first) = fixtures.first() {
+                println!("cargo::rerun-if-changed={}", first.display());
+                examples.push((format!("{stem}.rego"), kind, first.display().to_string()));
+            }
+        }
+    }
+    out.push_str("/// Documentation examples: (rule path, `pass` or `fail`, fixture text).\npub(super) static EXAMPLES: &[(&str, &str, &str)] = &[\n");
+    for (rule, kind, path) in &examples {
+        let _ = writeln!(out, "    ({rule:?}, {kind:?}, include_str!({path:?})),");
+    }
+    out.push_str("];\n");
     let target =
         PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("builtin_rules.rs");
     if let Err(err) = std::fs::write(&target, out) {

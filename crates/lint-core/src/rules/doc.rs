@@ -63,6 +63,18 @@ pub fn markdown(rule: &Rule) -> String {
             meta.name
         );
     }
+    let examples: Vec<_> = super::examples(rule).collect();
+    if !examples.is_empty() {
+        let _ = writeln!(out, "## Examples\n");
+        for (failing, yaml) in examples {
+            let caption = if failing {
+                "Reported (each line marked `# fail` gets a finding):"
+            } else {
+                "Not reported:"
+            };
+            let _ = writeln!(out, "{caption}\n\n```yaml\n{}\n```\n", yaml.trim_end());
+        }
+    }
     let _ = writeln!(
         out,
         "## Suppressing\n\n```yaml\n# kubeward:ignore {} -- reason\n```\n\nor the annotation `kubeward.io/ignore: \"{}\"` on the object.\n",

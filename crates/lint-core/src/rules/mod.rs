@@ -157,6 +157,14 @@ pub fn builtin_files() -> impl Iterator<Item = PolicyFile> {
     })
 }
 
+/// The documentation examples of a built-in rule: `(is_failing, yaml)`, fail first.
+pub fn examples(rule: &Rule) -> impl Iterator<Item = (bool, &'static str)> + '_ {
+    builtin::EXAMPLES
+        .iter()
+        .filter(move |(path, _, _)| rule.origin == Origin::Builtin && *path == rule.meta.path)
+        .map(|(_, kind, text)| (*kind == "fail", *text))
+}
+
 /// All rules, built-in and user, and the Rego files that implement them.
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -195,6 +203,7 @@ impl Catalog {
             }
         }
         catalog.check_unique(&mut errors);
+        catalog.sort();
         if errors.is_empty() {
             Ok(catalog)
         } else {
@@ -249,6 +258,16 @@ impl Catalog {
         Ok(())
     }
 
+    /// Built-in rules first, each group by id.
+    fn sort(&mut self) {
+        let mut pairs: Vec<(Rule, PolicyFile)> =
+            self.rules.drain(..).zip(self.sources.drain(..)).collect();
+        pairs.sort_by(|(a, _), (b, _)| {
+            (a.origin == Origin::User, &a.meta.id).cmp(&(b.origin == Origin::User, &b.meta.id))
+        });
+        (self.rules, self.sources) = pairs.into_iter().unzip();
+    }
+
     fn check_unique(&self, errors: &mut Vec<RuleError>) {
         let mut seen: HashMap<String, &Rule> = HashMap::new();
         for rule in &self.rules {
@@ -267,7 +286,7 @@ impl Catalog {
         }
     }
 
-    /// Every rule, in catalogue order (built-in first, by path).
+    /// Every rule: built-in ones first, each group by id.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
