@@ -51,6 +51,9 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
         &settings.excludes,
         args.stdin_filename.as_deref(),
     )?;
+    if inputs.sources.is_empty() && inputs.unreadable.is_empty() {
+        eprintln!("warning: no manifest files (.yaml, .yml, .json) found");
+    }
     let report = linter.lint(&inputs.sources);
     let fail_on = args
         .fail_on

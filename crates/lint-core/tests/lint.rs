@@ -169,6 +169,63 @@ fn broken_user_rules_are_errors_with_file_and_line() {
 }
 
 #[test]
+fn a_rule_without_deny_is_refused() {
+    let text = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: ACME4\n#   name: no-deny\n#   severity: warning\n#   kinds: [Pod]\n#   remediation: Fix it.\npackage kubeward.rules.acme.no_deny\n\nimport rego.v1\n\nviolation contains \"x\" if input.kind == \"Pod\"\n";
+    let catalog = Catalog::load(vec![policy("acme/no_deny.rego", text)]).unwrap();
+    let Err(SetupError::Rules(errors)) = Linter::new(catalog, &Config::default()) else {
+        panic!("expected a rule error");
+    };
+    assert!(
+        errors[0].message.contains("declares no `deny`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn hostile_and_mangled_input_never_panics() {
+    // Every corpus file, cut and corrupted in ways that hit the parser's error paths, linted
+    // together: no panic, every diagnostic inside its file.
+    let corpus = corpus();
+    let mut set = SourceSet::new();
+    let inserts = [
+        "[", "{", "&a ", "*a", ": ", "\t", "- ", "'", "\"", "<<: 1\n", "!!int x", "\u{feff}",
+        "---\n",
+    ];
+    for (i, (_, file)) in corpus.iter().enumerate().step_by(3) {
+        let text = file.text();
+        for (j, insert) in inserts.iter().enumerate() {
+            let mut at = (i * 7919 + j * 104_729) % (text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut mangled = String::with_capacity(text.len() + insert.len());
+            mangled.push_str(&text[..at]);
+            mangled.push_str(insert);
+            mangled.push_str(&text[at..]);
+            set.add(SourceFile::new(format!("{}#{j}", file.path()), mangled));
+            set.add(SourceFile::new(
+                format!("{}#cut{j}", file.path()),
+                text[..at].to_owned(),
+            ));
+        }
+    }
+    let report = Linter::new(Catalog::builtin().unwrap(), &Config::default())
+        .unwrap()
+        .lint(&set);
+    assert!(
+        report
+            .reported()
+            .any(|d| d.rule.name == "yaml-syntax-error")
+    );
+    for diagnostic in report.reported() {
+        let file = set.get(diagnostic.primary.span.source).unwrap();
+        assert!(diagnostic.primary.span.range.end as usize <= file.text().len());
+    }
+    let rendered = report::human(&report, &set, report::HumanOptions::default());
+    assert!(rendered.len() > 1000);
+}
+
+#[test]
 fn suppressions_by_comment_and_annotation() {
     let text = r#"apiVersion: apps/v1
 kind: Deployment

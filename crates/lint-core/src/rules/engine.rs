@@ -81,9 +81,21 @@ impl Program {
                 errors.push(RuleError::from_regorus(&source.display, &err.to_string()));
                 continue;
             }
+            let query = format!("data.{}.deny", rule.package);
+            if !engine
+                .has_declared_rule_rooted_at(&source.display, "deny")
+                .unwrap_or(false)
+            {
+                errors.push(RuleError::new(
+                    &source.display,
+                    None,
+                    "the rule declares no `deny` set (`deny contains finding if { ... }`)",
+                ));
+                continue;
+            }
             rules.push(CompiledRule {
                 index,
-                query: format!("data.{}.deny", rule.package),
+                query,
                 kinds: rule.kinds.clone(),
             });
         }
