@@ -14,6 +14,11 @@
 #   references:
 #     - https://kubernetes.io/docs/concepts/containers/images/#image-names
 #     - https://kubernetes.io/docs/concepts/configuration/overview/#container-images
+#   peers:
+#     kube-linter: [latest-tag]
+#     trivy: [uses_image_tag_latest]
+#     checkov: [CKV_K8S_14]
+#     polaris: [tagNotSpecified]
 package kubeward.rules.images.image_latest_tag
 
 import rego.v1

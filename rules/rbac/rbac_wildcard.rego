@@ -15,6 +15,9 @@
 #   references:
 #     - https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege
 #     - https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources
+#   peers:
+#     kube-linter: [wildcard-in-rules]
+#     checkov: [CKV_K8S_49]
 package kubeward.rules.rbac.rbac_wildcard
 
 import rego.v1

@@ -34,6 +34,7 @@ pub const CLUSTER_SCOPED_KINDS: &[&str] = &[
     "CSIDriver",
     "CSINode",
     "CertificateSigningRequest",
+    "CiliumClusterwideNetworkPolicy",
     "ClusterRole",
     "ClusterRoleBinding",
     "ComponentStatus",

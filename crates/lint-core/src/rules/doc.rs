@@ -80,6 +80,14 @@ pub fn markdown(rule: &Rule) -> String {
         "## Suppressing\n\n```yaml\n# kubeward:ignore {} -- reason\n```\n\nor the annotation `kubeward.io/ignore: \"{}\"` on the object.\n",
         meta.id, meta.name
     );
+    if !meta.peers.is_empty() {
+        let _ = writeln!(out, "## The same check elsewhere\n");
+        for (tool, checks) in &meta.peers {
+            let checks: Vec<String> = checks.iter().map(|c| format!("`{c}`")).collect();
+            let _ = writeln!(out, "- {tool}: {}", checks.join(", "));
+        }
+        let _ = writeln!(out);
+    }
     if !meta.references.is_empty() {
         let _ = writeln!(out, "## References\n");
         for reference in &meta.references {

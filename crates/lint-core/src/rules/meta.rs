@@ -29,6 +29,9 @@ pub struct RuleMeta {
     pub params: Option<serde_json::Value>,
     /// Former ids and names that still select the rule.
     pub aliases: Vec<String>,
+    /// The same check in other tools: tool name → check names (`kube-linter`, `kubescape`,
+    /// `trivy` are verified against their fixtures; others are documentation).
+    pub peers: std::collections::BTreeMap<String, Vec<String>>,
     /// The folder the rule lives in (`rbac`, `images`, ...).
     pub category: String,
     /// Path of the rule file, relative to its rules directory.
@@ -133,6 +136,8 @@ struct RawCustom {
     params: Option<serde_json::Value>,
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default)]
+    peers: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The METADATA block of a rule file, as YAML text, with where each of its lines came from.
@@ -284,6 +289,7 @@ pub fn parse_metadata(path: &str, display: &str, text: &str) -> Result<RuleMeta,
         references: custom.references,
         params: custom.params,
         aliases: custom.aliases,
+        peers: custom.peers,
         category: category.to_owned(),
         path: path.to_owned(),
     })
