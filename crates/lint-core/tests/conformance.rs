@@ -48,7 +48,6 @@ struct Disagreement {
 #[derive(Debug)]
 struct Outcome {
     tool: &'static str,
-    check: String,
     case: String,
     expected: bool,
     found: bool,
@@ -134,7 +133,6 @@ fn kube_linter(runner: &Runner, check: &str, out: &mut Vec<Outcome>) {
         });
         out.push(Outcome {
             tool: "kube-linter",
-            check: check.to_owned(),
             case: format!("{check}#{index} ({kind} {name})"),
             expected: !name.starts_with("dont-fire"),
             found,
@@ -185,7 +183,6 @@ fn kubescape(runner: &Runner, check: &str, out: &mut Vec<Outcome>) {
             });
         out.push(Outcome {
             tool: "kubescape",
-            check: check.to_owned(),
             case: format!("{check}/{}", case.file_name().unwrap().to_string_lossy()),
             expected: !alerts.is_empty(),
             found: !findings.is_empty(),
@@ -270,8 +267,7 @@ fn trivy(runner: &Runner, check: &str, out: &mut Vec<Outcome>) {
             ));
             out.push(Outcome {
                 tool: "trivy",
-                check: check.to_owned(),
-                case: format!("{check}#{label}[{i}]"),
+                    case: format!("{check}#{label}[{i}]"),
                 expected,
                 found: !runner.findings(&sources).is_empty(),
                 on_path: None,
