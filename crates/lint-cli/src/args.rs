@@ -63,6 +63,9 @@ pub struct LintArgs {
     /// Namespace assumed for objects that name none [default: default].
     #[arg(long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
+    /// Kubernetes version the manifests target, e.g. 1.31 [default: the newest known].
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
     /// Name to report for standard input.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,

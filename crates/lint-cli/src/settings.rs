@@ -61,6 +61,14 @@ impl Settings {
             config.select = Some(args.select.clone());
         }
         config.ignore.extend(args.ignore.iter().cloned());
+        if let Some(version) = &args.kube_version {
+            if lint_core::parse_kube_version(version).is_none() {
+                return Err(format!(
+                    "error: `{version}` in --kube-version is not a Kubernetes version like 1.31"
+                ));
+            }
+            config.kube_version = Some(version.clone());
+        }
         if let Some(namespace) = &args.namespace {
             config.namespace = Some(namespace.clone());
         }

@@ -25,7 +25,10 @@ pub mod yaml;
 
 pub use config::{Config, ConfigError, RuleConfig};
 pub use diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
-pub use lint::{DEFAULT_NAMESPACE, Linter, Report, SetupError, Summary};
+pub use lint::{
+    DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, Linter, Report, SetupError, Summary,
+    parse_kube_version,
+};
 pub use rules::{Catalog, PolicyFile, Rule, RuleError, RuleMeta};
 pub use source::{Position, SourceFile, SourceId, SourceSet, Span, TextRange};
 pub use suppress::{ANNOTATION as SUPPRESSION_ANNOTATION, COMMENT_MARKER as SUPPRESSION_MARKER};

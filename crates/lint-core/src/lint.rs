@@ -20,6 +20,24 @@ use crate::yaml::{self, PathSegment, YamlErrorKind, first_line};
 /// Namespace assumed for namespaced objects that name none, unless configured.
 pub const DEFAULT_NAMESPACE: &str = "default";
 
+/// Kubernetes version assumed when none is configured: the newest that kubeward knows.
+pub const DEFAULT_KUBE_VERSION: (u32, u32) = (1, 35);
+
+/// `1.31`, `v1.31` or `v1.31.2` → (1, 31).
+pub fn parse_kube_version(text: &str) -> Option<(u32, u32)> {
+    let text = text.trim().trim_start_matches('v');
+    let mut parts = text.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    match parts.next() {
+        None => {}
+        Some(patch) => {
+            patch.split(['-', '+']).next()?.parse::<u32>().ok()?;
+        }
+    }
+    parts.next().is_none().then_some((major, minor))
+}
+
 /// Why a linter could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SetupError {
@@ -180,14 +198,28 @@ impl Linter {
             .enumerate()
             .filter_map(|(i, on)| on.map(|_| i))
             .collect();
-        let program = Program::compile(
-            &catalog,
-            &selected_indexes,
-            params,
-            CLUSTER_SCOPED_KINDS,
-            &default_namespace,
-        )
-        .map_err(SetupError::Rules)?;
+        let kube_version = match &config.kube_version {
+            None => DEFAULT_KUBE_VERSION,
+            Some(text) => parse_kube_version(text).ok_or_else(|| {
+                SetupError::Config(config.error_at(
+                    &[PathSegment::Key("kube-version".into())],
+                    false,
+                    format!("`{text}` is not a Kubernetes version like 1.31 or v1.31.2"),
+                ))
+            })?,
+        };
+        let environment = serde_json::json!({
+            "params": params,
+            "cluster_scoped": CLUSTER_SCOPED_KINDS.iter().map(|k| (k.to_string(), serde_json::Value::Bool(true))).collect::<serde_json::Map<_, _>>(),
+            "default_namespace": default_namespace,
+            "kube_version": {
+                "major": kube_version.0,
+                "minor": kube_version.1,
+                "string": format!("{}.{}", kube_version.0, kube_version.1),
+            },
+        });
+        let program = Program::compile(&catalog, &selected_indexes, environment)
+            .map_err(SetupError::Rules)?;
         Ok(Linter {
             catalog,
             program,

@@ -267,7 +267,7 @@ fn trivy(runner: &Runner, check: &str, out: &mut Vec<Outcome>) {
             ));
             out.push(Outcome {
                 tool: "trivy",
-                    case: format!("{check}#{label}[{i}]"),
+                case: format!("{check}#{label}[{i}]"),
                 expected,
                 found: !runner.findings(&sources).is_empty(),
                 on_path: None,

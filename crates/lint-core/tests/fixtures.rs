@@ -1,7 +1,8 @@
 //! Every rule's fixtures, discovered by glob: `rules/<category>/<rule>/pass*.yaml` must give
 //! no finding of the rule; `fail*.yaml` must give findings exactly on the lines marked
 //! `# fail`, and their rendered diagnostics are snapshotted under `snapshots/rules/`.
-//! A `.kubeward.yaml` beside the fixtures configures them (rule parameters).
+//! A `.kubeward.yaml` beside the fixtures configures them (rule parameters, kube version), and
+//! `<fixture>.kubeward.yaml` configures one fixture.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -40,7 +41,13 @@ fn fixture(path: &Path, text: String) -> datatest_stable::Result<()> {
         .into());
     }
 
-    let config_path = path.with_file_name(".kubeward.yaml");
+    // A fixture's own `<stem>.kubeward.yaml`, else the folder's `.kubeward.yaml`.
+    let own_config = path.with_extension("kubeward.yaml");
+    let config_path = if own_config.is_file() {
+        own_config
+    } else {
+        path.with_file_name(".kubeward.yaml")
+    };
     let mut config = match std::fs::read_to_string(&config_path) {
         Ok(text) => Config::from_yaml(&config_path.display().to_string(), &text)?,
         Err(_) => Config::default(),
@@ -139,5 +146,5 @@ fn fixture(path: &Path, text: String) -> datatest_stable::Result<()> {
 }
 
 datatest_stable::harness! {
-    { test = fixture, root = "../../rules", pattern = r"^[a-z0-9_]+/[a-z0-9_]+/(pass|fail)[^/]*\.ya?ml$" },
+    { test = fixture, root = "../../rules", pattern = r"^[a-z0-9_]+/[a-z0-9_]+/(pass|fail)[^/.]*\.ya?ml$" },
 }

@@ -132,6 +132,18 @@ fn parameter_errors_point_into_the_configuration() {
     let err = Linter::new(Catalog::builtin().unwrap(), &config).unwrap_err();
     assert!(err.to_string().starts_with(".kubeward.yaml:1:16:"), "{err}");
 
+    let config = Config::from_yaml(".kubeward.yaml", "kube-version: one.thirty\n").unwrap();
+    let err = Linter::new(Catalog::builtin().unwrap(), &config).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(".kubeward.yaml:1:15: `one.thirty` is not a Kubernetes version"),
+        "{err}"
+    );
+    assert_eq!(lint_core::parse_kube_version("v1.31.2"), Some((1, 31)));
+    assert_eq!(lint_core::parse_kube_version("1.29"), Some((1, 29)));
+    assert_eq!(lint_core::parse_kube_version("1.29.0-rc.1"), Some((1, 29)));
+    assert_eq!(lint_core::parse_kube_version("1"), None);
+
     let err = Config::from_yaml(".kubeward.yaml", "fail-on: error\nselekt: [rbac]\n").unwrap_err();
     assert!(
         err.to_string()

@@ -52,13 +52,11 @@ pub(crate) struct RawRelated {
 
 impl Program {
     /// Compiles the rules at `selected` (catalogue indexes) with the helper libraries.
-    /// `params` maps each rule's params key to its validated parameters.
+    /// `environment` becomes `data.kubeward` (parameters, default namespace, kube version...).
     pub(crate) fn compile(
         catalog: &Catalog,
         selected: &[usize],
-        params: serde_json::Map<String, serde_json::Value>,
-        cluster_scoped: &[&str],
-        default_namespace: &str,
+        environment: serde_json::Value,
     ) -> Result<Self, Vec<RuleError>> {
         let mut engine = Engine::new();
         engine.set_rego_v0(false);
@@ -102,22 +100,9 @@ impl Program {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let scoped: BTreeMap<RegoValue, RegoValue> = cluster_scoped
-            .iter()
-            .map(|kind| (RegoValue::from(*kind), RegoValue::Bool(true)))
-            .collect();
-        let mut kubeward = BTreeMap::new();
-        kubeward.insert(
-            RegoValue::from("params"),
-            json_to_rego(&serde_json::Value::Object(params)),
-        );
-        kubeward.insert(RegoValue::from("cluster_scoped"), RegoValue::from(scoped));
-        kubeward.insert(
-            RegoValue::from("default_namespace"),
-            RegoValue::from(default_namespace),
-        );
+        let kubeward = json_to_rego(&environment);
         let mut data = BTreeMap::new();
-        data.insert(RegoValue::from("kubeward"), RegoValue::from(kubeward));
+        data.insert(RegoValue::from("kubeward"), kubeward);
         engine
             .add_data(RegoValue::from(data))
             .map_err(|err| vec![RuleError::new("<data>", None, err.to_string())])?;
