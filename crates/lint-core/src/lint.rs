@@ -26,14 +26,13 @@ pub const DEFAULT_KUBE_VERSION: (u32, u32) = (1, 35);
 /// `1.31`, `v1.31` or `v1.31.2` → (1, 31).
 pub fn parse_kube_version(text: &str) -> Option<(u32, u32)> {
     let text = text.trim().trim_start_matches('v');
-    let mut parts = text.split('.');
+    // Pre-release and build suffixes (`-rc.1`, `+k3s1`) do not change the API surface.
+    let release = text.split(['-', '+']).next()?;
+    let mut parts = release.split('.');
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next()?.parse().ok()?;
-    match parts.next() {
-        None => {}
-        Some(patch) => {
-            patch.split(['-', '+']).next()?.parse::<u32>().ok()?;
-        }
+    if let Some(patch) = parts.next() {
+        patch.parse::<u32>().ok()?;
     }
     parts.next().is_none().then_some((major, minor))
 }
