@@ -35,6 +35,9 @@ pub struct Config {
     /// Directories of user rules, relative to the configuration file.
     #[serde(default)]
     pub policies: Vec<String>,
+    /// The egress proxy workloads must use (enables the egress proxy rules).
+    #[serde(default)]
+    pub proxy: Option<ProxyConfig>,
     /// Per-rule settings, by id or name.
     #[serde(default)]
     pub rules: BTreeMap<String, RuleConfig>,
@@ -53,6 +56,20 @@ pub struct RuleConfig {
     /// Parameters, validated against the rule's schema.
     #[serde(default)]
     pub params: Option<serde_json::Value>,
+}
+
+/// The egress proxy of the cluster: where workloads must send their outbound HTTP(S) traffic.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProxyConfig {
+    /// The proxy URL `HTTP_PROXY` and `HTTPS_PROXY` must point at, e.g. `http://proxy.egress.svc:3128`.
+    pub url: String,
+    /// Entries `NO_PROXY` must contain (cluster-internal suffixes and ranges).
+    #[serde(default, rename(serialize = "no_proxy"))]
+    pub no_proxy: Vec<String>,
+    /// Namespaces where the proxy is required; empty means every namespace.
+    #[serde(default)]
+    pub namespaces: Vec<String>,
 }
 
 /// The file a configuration came from.

@@ -23,7 +23,7 @@ pub mod source;
 mod suppress;
 pub mod yaml;
 
-pub use config::{Config, ConfigError, RuleConfig};
+pub use config::{Config, ConfigError, ProxyConfig, RuleConfig};
 pub use diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
 pub use lint::{
     DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, Linter, Report, SetupError, Summary,

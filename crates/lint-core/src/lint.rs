@@ -211,6 +211,7 @@ impl Linter {
             "params": params,
             "cluster_scoped": CLUSTER_SCOPED_KINDS.iter().map(|k| (k.to_string(), serde_json::Value::Bool(true))).collect::<serde_json::Map<_, _>>(),
             "default_namespace": default_namespace,
+            "proxy": config.proxy,
             "kube_version": {
                 "major": kube_version.0,
                 "minor": kube_version.1,
