@@ -25,10 +25,8 @@ pub mod yaml;
 
 pub use config::{Config, ConfigError, ProxyConfig, RuleConfig};
 pub use diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
-pub use lint::{
-    DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, Linter, Report, SetupError, Summary,
-    parse_kube_version,
-};
+pub use lint::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, Linter, SetupError, parse_kube_version};
+pub use report::{Report, Summary};
 pub use rules::{Catalog, PolicyFile, Rule, RuleError, RuleMeta};
 pub use source::{Position, SourceFile, SourceId, SourceSet, Span, TextRange};
 pub use suppress::{ANNOTATION as SUPPRESSION_ANNOTATION, COMMENT_MARKER as SUPPRESSION_MARKER};

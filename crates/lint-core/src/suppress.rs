@@ -2,7 +2,12 @@
 //! it, and the `kubeward.io/ignore` annotation on an object or its pod template. A suppression
 //! that matches nothing is itself reported.
 
-use crate::source::{SourceFile, SourceId, Span, TextRange};
+use std::collections::HashMap;
+
+use crate::diagnostic::Suppression;
+use crate::lint::{Linter, Located};
+use crate::rules::core_ids;
+use crate::source::{SourceFile, SourceId, SourceSet, Span, TextRange};
 use crate::yaml::Comment;
 
 /// The comment marker.
@@ -98,6 +103,98 @@ pub(crate) fn annotation_directive(object: usize, span: Span, value: &str) -> Di
         span,
         reason,
         rules,
+    }
+}
+
+impl Linter {
+    /// Marks the findings a directive covers as suppressed, and reports the directives (or
+    /// the rules named in them) that covered nothing.
+    pub(crate) fn apply_suppressions(
+        &self,
+        sources: &SourceSet,
+        diagnostics: &mut Vec<Located>,
+        directives: &mut [Directive],
+    ) {
+        let mut by_line: HashMap<(SourceId, u32), Vec<usize>> = HashMap::new();
+        let mut by_object: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, directive) in directives.iter().enumerate() {
+            match directive.scope {
+                Scope::Line(source, line) => by_line.entry((source, line)).or_default().push(i),
+                Scope::Object(object) => by_object.entry(object).or_default().push(i),
+            }
+        }
+        for located in diagnostics.iter_mut() {
+            let diagnostic = &mut located.diagnostic;
+            if diagnostic.rule.name == core_ids::UNUSED_SUPPRESSION {
+                continue;
+            }
+            let Some(file) = sources.get(diagnostic.primary.span.source) else {
+                continue;
+            };
+            let line = file.line_of(diagnostic.primary.span.range.start);
+            let candidates = by_line
+                .get(&(diagnostic.primary.span.source, line))
+                .into_iter()
+                .flatten()
+                .chain(
+                    located
+                        .object
+                        .and_then(|o| by_object.get(&o))
+                        .into_iter()
+                        .flatten(),
+                );
+            let Some(rule) = self.catalog.find(&diagnostic.rule.id) else {
+                continue;
+            };
+            for &i in candidates {
+                let Some(directive) = directives.get_mut(i) else {
+                    continue;
+                };
+                let Some(entry) = directive
+                    .rules
+                    .iter_mut()
+                    .find(|(key, _)| rule.is_named(key))
+                else {
+                    continue;
+                };
+                entry.1 = true;
+                if diagnostic.suppressed.is_none() {
+                    diagnostic.suppressed = Some(Suppression {
+                        span: directive.span,
+                        reason: directive.reason.clone(),
+                    });
+                }
+            }
+        }
+        for directive in directives.iter() {
+            if directive.rules.is_empty() {
+                diagnostics.extend(self.core_diagnostic(
+                    core_ids::UNUSED_SUPPRESSION,
+                    "suppression names no rule".to_owned(),
+                    directive.span,
+                    None,
+                ));
+            }
+            for (key, used) in &directive.rules {
+                if *used {
+                    continue;
+                }
+                let message = match self.catalog.find(key) {
+                    None => format!("`{key}` is not a kubeward rule"),
+                    Some(rule) if !self.is_enabled(rule) => continue,
+                    Some(rule) => format!(
+                        "no {} ({}) finding here to suppress",
+                        rule.meta.id, rule.meta.name
+                    ),
+                };
+                diagnostics.extend(self.core_diagnostic(
+                    core_ids::UNUSED_SUPPRESSION,
+                    message,
+                    directive.span,
+                    None,
+                ));
+            }
+        }
     }
 }
 

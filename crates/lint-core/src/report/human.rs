@@ -5,8 +5,8 @@ use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
+use super::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::Report;
 use crate::source::{SourceFile, SourceSet};
 
 /// How to draw the human format.

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use super::{Report, Summary};
 use crate::diagnostic::{Diagnostic, ObjectRef, RuleRef, Severity};
-use crate::lint::{Report, Summary};
 use crate::source::{Position, SourceSet, Span};
 
 /// Version of the JSON shape; bumped on any incompatible change.

@@ -9,8 +9,69 @@ pub use json::{JSON_FORMAT_VERSION, json};
 
 use std::fmt::Write as _;
 
-use crate::lint::Report;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceSet;
+
+/// The result of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Every finding, sorted; suppressed ones included (see [`Diagnostic::suppressed`]).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files linted.
+    pub files: usize,
+    /// Kubernetes objects found.
+    pub objects: usize,
+}
+
+/// Counts of a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Files linted.
+    pub files: usize,
+    /// Objects found.
+    pub objects: usize,
+    /// Reported errors.
+    pub errors: usize,
+    /// Reported warnings.
+    pub warnings: usize,
+    /// Reported infos.
+    pub infos: usize,
+    /// Findings silenced by a suppression.
+    pub suppressed: usize,
+}
+
+impl Report {
+    /// The findings that are reported (not suppressed).
+    pub fn reported(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.suppressed.is_none())
+    }
+
+    /// Counts by severity.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            files: self.files,
+            objects: self.objects,
+            ..Summary::default()
+        };
+        for diagnostic in &self.diagnostics {
+            if diagnostic.suppressed.is_some() {
+                summary.suppressed += 1;
+                continue;
+            }
+            match diagnostic.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        summary
+    }
+
+    /// Whether a reported finding is at or above `level`.
+    pub fn fails(&self, level: Severity) -> bool {
+        self.reported().any(|d| d.severity >= level)
+    }
+}
 
 /// `file:line:col: severity [id/name] message`, one line per finding: for editors and grep.
 pub fn compact(report: &Report, sources: &SourceSet) -> String {
