@@ -20,8 +20,9 @@ pub mod objects;
 pub mod report;
 pub mod rules;
 pub mod source;
+/// YAML read the way Kubernetes reads it, with byte ranges (the `kube-yaml` crate).
+pub use kube_yaml as yaml;
 mod suppress;
-pub mod yaml;
 
 pub use config::{Config, ConfigError, ProxyConfig, RuleConfig};
 pub use diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};

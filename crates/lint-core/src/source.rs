@@ -5,48 +5,11 @@
 
 use std::sync::Arc;
 
+pub use kube_yaml::{MAX_FILE_BYTES, TextRange};
+
 /// Index of a file in a [`SourceSet`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceId(pub u32);
-
-/// A byte range inside one file. Offsets fit in `u32`: the core refuses larger files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct TextRange {
-    /// First byte of the range.
-    pub start: u32,
-    /// One past the last byte of the range.
-    pub end: u32,
-}
-
-impl TextRange {
-    /// A range from `start` to `end` (byte offsets).
-    pub const fn new(start: u32, end: u32) -> Self {
-        Self { start, end }
-    }
-
-    /// An empty range at `offset`.
-    pub const fn empty(offset: u32) -> Self {
-        Self {
-            start: offset,
-            end: offset,
-        }
-    }
-
-    /// Length in bytes.
-    pub const fn len(self) -> u32 {
-        self.end.saturating_sub(self.start)
-    }
-
-    /// Whether the range covers no byte.
-    pub const fn is_empty(self) -> bool {
-        self.end <= self.start
-    }
-
-    /// The smallest range covering both.
-    pub fn cover(self, other: TextRange) -> TextRange {
-        TextRange::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
 
 /// A byte range in a known file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,9 +40,6 @@ pub struct SourceFile {
     reported: bool,
     invalid_utf8_at: Option<u32>,
 }
-
-/// The largest file the core accepts: offsets are `u32`.
-pub const MAX_FILE_BYTES: usize = u32::MAX as usize;
 
 impl SourceFile {
     /// A file from its path and text.

@@ -10,7 +10,7 @@ use granit_parser::{Event, Options, Parser, ScalarStyle, Span, Tag};
 
 use super::scalar::{format_go_float, resolve_plain};
 use super::{Entry, Node, Value};
-use crate::source::TextRange;
+use crate::TextRange;
 
 /// Deepest nesting of collections accepted in a document.
 pub const MAX_DEPTH: usize = 256;
@@ -85,7 +85,7 @@ impl YamlErrorKind {
 /// Parses a YAML stream.
 ///
 /// ```
-/// let file = lint_core::yaml::parse("a: yes\nb: 0755\n---\nc: [1, 2\n---\nd: ~\n");
+/// let file = kube_yaml::parse("a: yes\nb: 0755\n---\nc: [1, 2\n---\nd: ~\n");
 /// assert_eq!(file.documents.len(), 3);
 /// assert!(file.documents[1].root.is_none());
 /// assert_eq!(file.errors.len(), 1);
@@ -96,7 +96,7 @@ pub fn parse(text: &str) -> ParsedFile {
         out: ParsedFile::default(),
         doc: None,
     };
-    if text.len() > crate::source::MAX_FILE_BYTES {
+    if text.len() > crate::MAX_FILE_BYTES {
         builder.out.errors.push(YamlError {
             kind: YamlErrorKind::Invalid,
             range: TextRange::empty(0),

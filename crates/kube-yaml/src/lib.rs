@@ -5,15 +5,15 @@
 //! which sigs.k8s.io/yaml (kubectl, Helm) applies: `yes`/`on` are booleans, `0755` is octal,
 //! merge keys apply, anchors expand within a budget.
 
-mod build;
 mod de;
+mod range;
 mod scalar;
+mod tree;
 
-pub use build::{Comment, Document, ParsedFile, YamlError, YamlErrorKind, parse};
 pub use de::{DeError, from_node};
+pub use range::{MAX_FILE_BYTES, TextRange};
 pub use scalar::format_go_float;
-
-use crate::source::TextRange;
+pub use tree::{Comment, Document, ParsedFile, YamlError, YamlErrorKind, parse};
 
 /// A YAML node: a value and the bytes it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,7 +134,7 @@ impl Node {
     /// Follows `path` as far as it exists: a missing key or index stops at the deepest node.
     ///
     /// ```
-    /// use lint_core::yaml::{parse, PathSegment};
+    /// use kube_yaml::{parse, PathSegment};
     /// let file = parse("spec:\n  containers:\n  - image: nginx\n");
     /// let root = file.documents[0].root.as_ref().unwrap();
     /// let path = [

@@ -8,7 +8,7 @@ use serde::de::{
 };
 
 use super::{Entry, Node, Value};
-use crate::source::TextRange;
+use crate::TextRange;
 
 /// A deserialisation error, located at the node that caused it when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +57,9 @@ impl<T> Locate<T> for Result<T, DeError> {
 /// #[serde(deny_unknown_fields)]
 /// struct Config { name: String }
 ///
-/// let file = lint_core::yaml::parse("name: web\nnmae: typo\n");
+/// let file = kube_yaml::parse("name: web\nnmae: typo\n");
 /// let root = file.documents[0].root.as_ref().unwrap();
-/// let err = lint_core::yaml::from_node::<Config>(root).unwrap_err();
+/// let err = kube_yaml::from_node::<Config>(root).unwrap_err();
 /// assert!(err.message.contains("unknown field `nmae`"));
 /// assert_eq!(err.range.unwrap().start, 10);
 /// ```
@@ -203,7 +203,7 @@ impl<'de> MapAccess<'de> for Entries<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::parse;
+    use crate::parse;
 
     #[derive(Debug, serde::Deserialize, PartialEq)]
     #[serde(deny_unknown_fields, rename_all = "kebab-case")]
