@@ -1,0 +1,117 @@
+//! Go text/template semantics, as data: `cases/template.yaml` lists templates, their data
+//! (numbers in data are float64, as in Helm values) and the exact output or the error Go
+//! gives. Cases follow Go's own exec tests where the data types allow it, plus the value
+//! semantics Helm relies on (`missingkey=zero`, shared maps).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use helm_render::template::value::Value;
+use helm_render::template::{Funcs, TemplateSet};
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    template: String,
+    #[serde(default)]
+    data: Option<serde_json::Value>,
+    #[serde(default)]
+    output: Option<String>,
+    /// A substring of the expected error.
+    #[serde(default)]
+    error: Option<String>,
+    /// Extra named templates.
+    #[serde(default)]
+    defines: Vec<(String, String)>,
+}
+
+#[test]
+fn template_cases() {
+    let text = include_str!("cases/template.yaml");
+    let parsed = kube_yaml::parse(text);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let cases: Vec<Case> =
+        kube_yaml::from_node(parsed.documents[0].root.as_ref().unwrap()).unwrap();
+    let funcs = Funcs::builtin();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let mut set = TemplateSet::default();
+        let mut result = Ok(());
+        for (name, body) in &case.defines {
+            result = result.and_then(|()| set.parse(name, body, &funcs));
+        }
+        let result = result
+            .and_then(|()| set.parse("t", &case.template, &funcs))
+            .and_then(|()| {
+                let data = case.data.as_ref().map_or(Value::Nil, Value::from_json);
+                set.execute("t", &data, &funcs, 1_000_000)
+            });
+        match (&result, &case.output, &case.error) {
+            (Ok(out), Some(expected), None) if &out.text == expected => {}
+            (Err(err), None, Some(expected)) if err.to_string().contains(expected.as_str()) => {}
+            (Ok(out), _, _) => failures.push(format!(
+                "{}: got output {:?}, expected {:?} / error {:?}",
+                case.name, out.text, case.output, case.error
+            )),
+            (Err(err), _, _) => failures.push(format!(
+                "{}: got error {err}, expected {:?} / error {:?}",
+                case.name, case.output, case.error
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn output_records_where_each_byte_comes_from() {
+    let funcs = Funcs::builtin();
+    let mut set = TemplateSet::default();
+    set.parse("t.yaml", "a: 1\nb: {{ .x }}\n{{- /* c */}}\nc: 3\n", &funcs)
+        .unwrap();
+    let mut data = std::collections::BTreeMap::new();
+    data.insert("x".to_owned(), Value::from("two"));
+    let out = set
+        .execute("t.yaml", &Value::from(data), &funcs, 1000)
+        .unwrap();
+    assert_eq!(out.text, "a: 1\nb: two\nc: 3\n");
+    let template = "a: 1\nb: {{ .x }}\n{{- /* c */}}\nc: 3\n";
+    let at = |needle: &str| out.origin(out.text.find(needle).unwrap()).unwrap();
+    assert_eq!(at("b:"), ("t.yaml", template.find("b:").unwrap()));
+    assert_eq!(at("two"), ("t.yaml", template.find("{{ .x").unwrap()));
+    assert_eq!(at("c: 3"), ("t.yaml", template.find("c: 3").unwrap()));
+}
+
+#[test]
+fn runaway_templates_stop() {
+    let funcs = Funcs::builtin();
+    let mut set = TemplateSet::default();
+    set.parse(
+        "t",
+        r#"{{ define "loop" }}{{ template "loop" . }}{{ end }}{{ template "loop" . }}"#,
+        &funcs,
+    )
+    .unwrap();
+    let err = set
+        .execute("t", &Value::Nil, &funcs, 1_000_000)
+        .unwrap_err();
+    assert!(err.to_string().contains("maximum template depth"), "{err}");
+    let mut set = TemplateSet::default();
+    set.parse(
+        "t",
+        "{{ range 100000 }}{{ range 100000 }}x{{ end }}{{ end }}",
+        &funcs,
+    )
+    .unwrap();
+    let err = set.execute("t", &Value::Nil, &funcs, 100_000).unwrap_err();
+    assert!(err.to_string().contains("work limit"), "{err}");
+}
