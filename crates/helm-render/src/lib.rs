@@ -2,4 +2,5 @@
 //! no file system and no network. Every rendered byte knows the template position that
 //! produced it, so findings in rendered manifests can be reported in the chart's sources.
 
+pub mod funcs;
 pub mod template;

@@ -31,24 +31,35 @@ struct Case {
 
 #[test]
 fn template_cases() {
-    let text = include_str!("cases/template.yaml");
+    run_cases(include_str!("cases/template.yaml"), &Funcs::builtin());
+}
+
+/// Sprig's functions: `cases/sprig.yaml`, with outputs as Helm gives them.
+#[test]
+fn sprig_cases() {
+    run_cases(
+        include_str!("cases/sprig.yaml"),
+        &helm_render::funcs::sprig_funcs(),
+    );
+}
+
+fn run_cases(text: &str, funcs: &Funcs) {
     let parsed = kube_yaml::parse(text);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     let cases: Vec<Case> =
         kube_yaml::from_node(parsed.documents[0].root.as_ref().unwrap()).unwrap();
-    let funcs = Funcs::builtin();
     let mut failures = Vec::new();
     for case in &cases {
         let mut set = TemplateSet::default();
         let mut result = Ok(());
         for (name, body) in &case.defines {
-            result = result.and_then(|()| set.parse(name, body, &funcs));
+            result = result.and_then(|()| set.parse(name, body, funcs));
         }
         let result = result
-            .and_then(|()| set.parse("t", &case.template, &funcs))
+            .and_then(|()| set.parse("t", &case.template, funcs))
             .and_then(|()| {
                 let data = case.data.as_ref().map_or(Value::Nil, Value::from_json);
-                set.execute("t", &data, &funcs, 1_000_000)
+                set.execute("t", &data, funcs, 1_000_000)
             });
         match (&result, &case.output, &case.error) {
             (Ok(out), Some(expected), None) if &out.text == expected => {}

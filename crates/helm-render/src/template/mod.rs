@@ -18,7 +18,7 @@
 //! assert_eq!(out.text, "a=1;b=2;");
 //! ```
 
-mod builtins;
+pub(crate) mod builtins;
 pub(crate) mod exec;
 pub mod format;
 mod lex;

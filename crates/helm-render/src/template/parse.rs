@@ -571,8 +571,10 @@ impl Parser<'_> {
                                 Some(Token::Declare) => {}
                                 Some(Token::Assign) => is_assign = true,
                                 _ => {
-                                    return self
-                                        .error(second.pos, "missing := or = after range variables");
+                                    return self.error(
+                                        second.pos,
+                                        "missing := or = after range variables",
+                                    );
                                 }
                             }
                             decl.push(first.text.clone());
