@@ -21,7 +21,7 @@ pub enum Value {
     Missing,
     /// `bool`.
     Bool(bool),
-    /// Any Go integer (int, int64...).
+    /// A Go integer (`int` for template literals and `len`; Sprig's int64 results too).
     Int(i64),
     /// `float64` (every number of a YAML or JSON document).
     Float(f64),
@@ -156,7 +156,7 @@ impl Value {
         match self {
             Value::Nil | Value::Missing => "invalid",
             Value::Bool(_) => "bool",
-            Value::Int(_) => "int64",
+            Value::Int(_) => "int",
             Value::Float(_) => "float64",
             Value::String(_) => "string",
             Value::List(_) | Value::Bytes(_) => "slice",
@@ -170,7 +170,7 @@ impl Value {
         match self {
             Value::Nil | Value::Missing => "<nil>".to_owned(),
             Value::Bool(_) => "bool".to_owned(),
-            Value::Int(_) => "int64".to_owned(),
+            Value::Int(_) => "int".to_owned(),
             Value::Float(_) => "float64".to_owned(),
             Value::String(_) => "string".to_owned(),
             Value::List(_) => "[]interface {}".to_owned(),
