@@ -229,6 +229,10 @@ impl Value {
             Value::Nil | Value::Missing => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Int(i) => serde_json::Value::from(*i),
+            // Go's encoder writes integral floats without a fraction.
+            Value::Float(x) if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 => {
+                serde_json::Value::from(*x as i64)
+            }
             Value::Float(x) => serde_json::Number::from_f64(*x)
                 .map(serde_json::Value::Number)
                 .ok_or_else(|| {
