@@ -3,6 +3,7 @@
 //! Functions that read the outside world are offline and deterministic.
 
 pub(crate) mod args;
+mod helm;
 mod sprig;
 
 use crate::template::Funcs;
@@ -11,5 +12,12 @@ use crate::template::Funcs;
 pub fn sprig_funcs() -> Funcs {
     let mut funcs = Funcs::builtin();
     sprig::register(&mut funcs);
+    funcs
+}
+
+/// Every function Helm gives templates.
+pub fn helm_funcs() -> Funcs {
+    let mut funcs = sprig_funcs();
+    helm::register(&mut funcs);
     funcs
 }

@@ -135,6 +135,11 @@ fn eval_args(args: &[Value]) -> String {
 }
 
 fn length(item: &Value) -> Result<i64, FuncError> {
+    if let Value::Object(object) = item {
+        if let Some(underlying) = object.underlying() {
+            return length(&underlying);
+        }
+    }
     let len = match item {
         Value::String(s) => s.len(),
         Value::List(items) => items.len(),
@@ -157,6 +162,11 @@ fn as_index(value: &Value, cap: usize) -> Result<usize, FuncError> {
 }
 
 fn index(item: &Value, key: &Value) -> Result<Value, FuncError> {
+    if let Value::Object(object) = item {
+        if let Some(underlying) = object.underlying() {
+            return index(&underlying, key);
+        }
+    }
     match item {
         Value::List(items) => {
             let i = as_index(key, items.len())?;

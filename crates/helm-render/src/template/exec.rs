@@ -118,6 +118,32 @@ impl<'a> Exec<'a> {
         result.map(|()| out.text)
     }
 
+    /// Parses `text` (Helm's `tpl`) and executes it with `data`: its `define`s are visible
+    /// to it and to what it includes, not to the rest of the chart.
+    pub fn execute_text(
+        &mut self,
+        text: &str,
+        data: &Value,
+    ) -> std::result::Result<String, super::FuncError> {
+        let name = self.current.name.clone();
+        let parsed = super::parse_templates(&name, text, self.funcs).map_err(|err| {
+            super::FuncError::Message(format!("cannot parse template {text:?}: {err}"))
+        })?;
+        let mut overlay = (*self.overlay).clone();
+        for define in parsed.defines {
+            overlay.insert(define.name.clone(), define);
+        }
+        let saved = std::mem::replace(&mut self.overlay, Rc::new(overlay));
+        let result = self.execute_to_string(parsed.root, data);
+        self.overlay = saved;
+        result.map_err(|err| match err.kind {
+            super::ErrorKind::Fail => super::FuncError::Template(err),
+            _ => super::FuncError::Message(format!(
+                "error during tpl function execution for {text:?}: {err}"
+            )),
+        })
+    }
+
     /// An execution error at a position of the current template.
     pub(crate) fn error_at(&self, pos: usize, context: &str, message: String) -> TemplateError {
         TemplateError::exec(&self.current, pos, context, message)
@@ -229,6 +255,10 @@ impl<'a> Exec<'a> {
         self.spend(branch.pos)?;
         let mark = self.mark();
         let value = self.eval_pipeline_no_decl(dot, &branch.pipe)?;
+        let value = match &value {
+            Value::Object(object) => object.underlying().unwrap_or(value),
+            _ => value,
+        };
         let items: Vec<(Value, Value)> = match &value {
             Value::List(items) => items
                 .iter()
@@ -577,6 +607,11 @@ impl<'a> Exec<'a> {
             Err(super::FuncError::Template(err)) => Err(Flow::Error(err)),
             Err(super::FuncError::Args(message)) => {
                 Err(self.error_at(pos, &cmd.to_string(), message).into())
+            }
+            Err(super::FuncError::Fail(message)) => {
+                let mut err = self.error_at(pos, &cmd.to_string(), message);
+                err.set_kind(super::ErrorKind::Fail);
+                Err(err.into())
             }
         }
     }

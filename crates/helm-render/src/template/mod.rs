@@ -46,6 +46,9 @@ pub enum FuncError {
     Args(String),
     /// An error of a nested template execution (`include`, `tpl`), passed through.
     Template(TemplateError),
+    /// A deliberate failure (`fail`, `required`): reported as Helm reports them,
+    /// `execution error at (FILE:LINE:COL): MESSAGE`.
+    Fail(String),
 }
 
 impl From<String> for FuncError {
@@ -188,6 +191,42 @@ impl Output {
         });
     }
 
+    /// Removes every occurrence of `pattern` (Helm strips `<no value>`), keeping the
+    /// provenance of what remains.
+    pub fn remove_all(&mut self, pattern: &str) {
+        if pattern.is_empty() || !self.text.contains(pattern) {
+            return;
+        }
+        let removed: Vec<usize> = self.text.match_indices(pattern).map(|(i, _)| i).collect();
+        let shift = |offset: usize| -> usize {
+            let before = removed.partition_point(|&r| r + pattern.len() <= offset);
+            let inside = removed
+                .get(before)
+                .filter(|&&r| r < offset)
+                .map_or(0, |&r| offset - r);
+            offset - before * pattern.len() - inside
+        };
+        let mut spans = Vec::with_capacity(self.spans.len());
+        for span in &self.spans {
+            let (start, end) = (shift(span.start), shift(span.end));
+            if start == end {
+                continue;
+            }
+            let cut = removed
+                .iter()
+                .any(|&r| r < span.end && r + pattern.len() > span.start);
+            spans.push(OutputSpan {
+                start,
+                end,
+                file: Rc::clone(&span.file),
+                offset: span.offset,
+                exact: span.exact && !cut,
+            });
+        }
+        self.text = self.text.replace(pattern, "");
+        self.spans = spans;
+    }
+
     /// The template position of an output byte: `(file, offset)`.
     pub fn origin(&self, offset: usize) -> Option<(&str, usize)> {
         let index = self.spans.partition_point(|span| span.end <= offset);
@@ -209,8 +248,10 @@ impl Output {
 pub enum ErrorKind {
     /// The template text is invalid.
     Parse,
-    /// Execution failed (including `fail` and `required`).
+    /// Execution failed.
     Exec,
+    /// The chart failed on purpose (`fail`, `required`).
+    Fail,
 }
 
 /// A template error, located in its template file (boxed: errors are the cold path).
@@ -273,6 +314,10 @@ impl TemplateError {
         TemplateError(Box::new(detail))
     }
 
+    pub(crate) fn set_kind(&mut self, kind: ErrorKind) {
+        self.0.kind = kind;
+    }
+
     pub(crate) fn exec(template: &Template, offset: usize, context: &str, message: String) -> Self {
         let (line, column) = line_col(&template.source, offset);
         TemplateError::new(ErrorDetail {
@@ -294,6 +339,11 @@ impl fmt::Display for TemplateError {
             ErrorKind::Parse => {
                 write!(f, "template: {}:{}: {}", self.file, self.line, self.message)
             }
+            ErrorKind::Fail => write!(
+                f,
+                "execution error at ({}:{}:{}): {}",
+                self.file, self.line, self.column, self.message
+            ),
             ErrorKind::Exec if self.context.is_empty() => write!(
                 f,
                 "template: {}:{}:{}: executing {:?}: {}",

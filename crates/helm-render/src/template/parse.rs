@@ -315,6 +315,10 @@ impl Parser<'_> {
     fn top(&mut self) -> Result<List, ParseError> {
         let mut list = Vec::new();
         while let Some(item) = self.peek().cloned() {
+            if item.token == Token::Comment {
+                self.index += 1;
+                continue;
+            }
             if item.token == Token::LeftDelim {
                 let saved = self.index;
                 self.index += 1;

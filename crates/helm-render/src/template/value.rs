@@ -51,6 +51,18 @@ pub trait Object {
     fn is_nil(&self) -> bool {
         false
     }
+    /// The plain value a named slice or map type stands for (Helm's `VersionSet` is a
+    /// `[]string`, `.Files` a `map[string][]byte`): what `range`, `len` and `index` see.
+    fn underlying(&self) -> Option<Value> {
+        None
+    }
+    /// `encoding/json`'s view of the object.
+    fn to_json(&self) -> Result<serde_json::Value, String> {
+        match self.underlying() {
+            Some(value) => value.to_json(),
+            None => Ok(serde_json::Value::String(self.format())),
+        }
+    }
 }
 
 impl fmt::Debug for Value {
@@ -147,7 +159,9 @@ impl Value {
             Value::List(items) => !items.is_empty(),
             Value::Map(map) => !map.borrow().is_empty(),
             Value::Bytes(bytes) => !bytes.is_empty(),
-            Value::Object(object) => !object.is_nil(),
+            Value::Object(object) => {
+                !object.is_nil() && object.underlying().is_none_or(|u| u.is_true())
+            }
         }
     }
 
@@ -252,7 +266,7 @@ impl Value {
                     .collect::<Result<_, String>>()?,
             ),
             Value::Bytes(bytes) => serde_json::Value::String(base64_encode(bytes)),
-            Value::Object(object) => serde_json::Value::String(object.format()),
+            Value::Object(object) => object.to_json()?,
         })
     }
 }

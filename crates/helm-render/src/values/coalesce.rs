@@ -29,6 +29,13 @@ pub fn coalesce_values(chart: &Chart, vals: &Tree) -> Tree {
     dest
 }
 
+/// `MergeValues(chart, nil)`: the charts' defaults merged, nulls kept.
+pub fn merge_values(chart: &Chart) -> Tree {
+    let mut dest = Tree::new();
+    coalesce(chart, &mut dest, "", true);
+    dest
+}
+
 fn coalesce(chart: &Chart, dest: &mut Tree, prefix: &str, merge: bool) {
     coalesce_chart_values(chart, dest, prefix, merge);
     coalesce_deps(chart, dest, prefix, merge);

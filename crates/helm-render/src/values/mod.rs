@@ -5,7 +5,7 @@
 mod coalesce;
 pub mod strvals;
 
-pub use coalesce::{coalesce_tables, coalesce_values};
+pub use coalesce::{coalesce_tables, coalesce_values, merge_values};
 
 use std::collections::BTreeMap;
 
