@@ -129,3 +129,31 @@ _service_account(ps) := {"name": name, "path": array.concat(ps.path, ["serviceAc
 	is_string(name)
 	name != ""
 } else := {"name": "default", "path": array.concat(ps.path, ["serviceAccountName"]), "set": false}
+
+# The ServiceAccounts of the run a workload's pods run as (same namespace, same name).
+service_accounts_of(obj) := data.kubeward.lib.objects_named("ServiceAccount", data.kubeward.lib.namespace(obj), service_account(obj).name)
+
+# Whether a workload's pods get a ServiceAccount token mounted: the pod's own
+# `automountServiceAccountToken` decides when set; otherwise a ServiceAccount of the run that
+# sets it to false prevents it. An unknown ServiceAccount mounts (the Kubernetes default).
+token_mounted(obj) if {
+	ps := data.kubeward.lib.pod_spec(obj)
+	object.get(ps.spec, "automountServiceAccountToken", null) == true
+}
+
+token_mounted(obj) if {
+	ps := data.kubeward.lib.pod_spec(obj)
+	object.get(ps.spec, "automountServiceAccountToken", null) == null
+	not service_account_disables_automount(obj)
+}
+
+service_account_disables_automount(obj) if {
+	some sa in service_accounts_of(obj)
+	sa.automountServiceAccountToken == false
+}
+
+# The start of a message about a workload's pods: `Pod "debug" runs` or
+# `the pods of Deployment "web" run`.
+pods_run(obj) := sprintf("Pod %q runs", [data.kubeward.lib.name(obj)]) if {
+	obj.kind == "Pod"
+} else := sprintf("the pods of %s %q run", [obj.kind, data.kubeward.lib.name(obj)])
