@@ -79,8 +79,10 @@ where(entry, setting) := sprintf("container %q", [entry.name]) if {
 	setting.from == "container"
 } else := sprintf("the pod securityContext of container %q", [entry.name])
 
-# "web" or "web", "sidecar": the containers that inherit a pod-level setting, for messages.
-quoted_names(names) := concat(", ", [sprintf("%q", [n]) | some n in sort(names)])
+# `container "web"` or `containers "web", "sidecar"`, for messages.
+containers_phrase(names) := sprintf("container %q", [names[0]]) if {
+	count(names) == 1
+} else := sprintf("containers %s", [concat(", ", [sprintf("%q", [n]) | some n in sort(names)])])
 
 # The workload itself, for messages about pod-level fields: `Deployment "web"`.
 describe(obj) := sprintf("%s %q", [obj.kind, data.kubeward.lib.name(obj)])
