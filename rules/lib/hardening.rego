@@ -219,3 +219,19 @@ windows(obj) if {
 linux_containers(obj) := containers(obj) if not windows(obj)
 
 linux_containers(obj) := set() if windows(obj)
+
+# --- Pod template annotations ----------------------------------------------------------------
+
+# The annotations of the pod (template) and their path.
+pod_annotations(obj) := {"annotations": annotations, "path": path} if {
+	path := array.concat(data.kubeward.lib.pod_metadata_paths[obj.kind], ["annotations"])
+	annotations := _object_or_empty(object.get(obj, path, {}))
+}
+
+# Whether the target Kubernetes version is older than major.minor.
+kube_older_than(major, minor) if data.kubeward.kube_version.major < major
+
+kube_older_than(major, minor) if {
+	data.kubeward.kube_version.major == major
+	data.kubeward.kube_version.minor < minor
+}
