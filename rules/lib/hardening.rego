@@ -74,11 +74,6 @@ _inherited(own, own_path, pod, pod_path, key) := {"value": own[key], "path": arr
 # The path where a setting missing everywhere belongs: the container's own securityContext.
 missing_path(entry, field) := array.concat(entry.path, ["securityContext", field])
 
-# How to name where a setting comes from in a message.
-where(entry, setting) := sprintf("container %q", [entry.name]) if {
-	setting.from == "container"
-} else := sprintf("the pod securityContext of container %q", [entry.name])
-
 # `container "web"` or `containers "web", "sidecar"`, for messages.
 containers_phrase(names) := sprintf("container %q", [names[0]]) if {
 	count(names) == 1
