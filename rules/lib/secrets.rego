@@ -31,12 +31,27 @@ credential_format(value) := sort(kinds)[0] if {
 
 credential_formats(value) := {kind |
 	is_string(value)
+	_maybe_credential(value)
 	some kind, pattern in formats
 	regex.match(pattern, value)
 } | {"a URL with a password" |
 	is_string(value)
+	contains(value, "://")
 	some match in regex.find_all_string_submatch_n(url_with_password, value, -1)
 	not reference(match[1])
+}
+
+# Every format above contains one of these (case-insensitively): a cheap test first, since
+# most values have none.
+_credential_markers := [
+	"akia", "asia", "abia", "acca", "private key", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
+	"github_pat_", "glpat-", "xox", "eyj", "aiza", "_live_", "bearer", "basic", "token",
+]
+
+_maybe_credential(value) if {
+	v := lower(value)
+	some marker in _credential_markers
+	contains(v, marker)
 }
 
 # The words of a name: split at anything but letters and digits and at camelCase humps,
@@ -78,6 +93,7 @@ plain_keys := {
 
 # Whether a variable or key name announces a secret.
 sensitive_name(name) if {
+	maybe_sensitive(name)
 	ws := words(name)
 	count(ws) > 0
 	last := ws[count(ws) - 1]
@@ -88,6 +104,15 @@ sensitive_name(name) if {
 _sensitive_words(ws) if {
 	some word in ws
 	word in secret_words
+}
+
+# Every name that announces a secret contains one of these (case-insensitively).
+_name_markers := ["pass", "pwd", "secret", "token", "cred", "key"]
+
+maybe_sensitive(name) if {
+	n := lower(name)
+	some marker in _name_markers
+	contains(n, marker)
 }
 
 _sensitive_words(ws) if {
@@ -127,7 +152,7 @@ reference(v) if {
 	startswith(lower(v), prefix)
 }
 
-placeholder(v) if regex.match(`^(?i)(x{3,}|\*{3,}|\.{3,}|-+|<[^<>]*>|\[[^\[\]]*\]|redacted|changeme|change[-_ ]me|placeholder|todo|tbd|none|null|nil|undefined|your[-_ ][^\s]*)$`, v)
+placeholder(v) if regex.match(`^(?i)(x{3,}|\*{3,}|\.{3,}|-+|<[^<>]*>|\[[^\[\]]*\]|redacted|changeme|change[-_ ]me|placeholder|todo|tbd|none|null|nil|undefined|(your|insert|replace|enter)[-_ ][^\s]*)$`, v)
 
 # Switches, numbers with units (30s, 512Mi), absolute paths and URLs without a password.
 plain_value(v) if regex.match(`^(?i)(true|false|yes|no|on|off|enabled|disabled)$`, v)
@@ -159,6 +184,7 @@ proxy_url(name, "a URL with a password") if lower(name) in proxy_variables
 # ConfigMap value: [{"line", "name", "value"}].
 assignments(text) := [{"line": i + 1, "name": match[1], "value": _unquote(match[2])} |
 	some i, line in split(text, "\n")
+	maybe_sensitive(line)
 	some match in regex.find_all_string_submatch_n(`^\s*(?:export\s+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*[:=]\s*(.*?)\s*,?\s*$`, line, 1)
 ]
 
@@ -205,10 +231,15 @@ tokens(value, min_length) := {token |
 	some found in regex.find_n(`[A-Za-z0-9+/=_-]+`, value, -1)
 	count(found) >= min_length
 	token := substring(found, 0, 256)
-	regex.match(`[A-Z]`, token)
-	regex.match(`[a-z]`, token)
-	regex.match(`[0-9]`, token)
+	upper(token) != token
+	lower(token) != token
+	_has_digit(token)
 	not regex.match(`^[0-9a-fA-F-]+$`, token)
+}
+
+_has_digit(token) if {
+	some digit in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
+	contains(token, digit)
 }
 
 # Whether a token looks random: its entropy reaches min_entropy, or for short tokens (which

@@ -45,8 +45,8 @@ deny contains finding if {
 	some entry in data.kubeward.lib.containers(input)
 	some i, variable in object.get(entry.container, "env", [])
 	is_string(variable.value)
-	not data.kubeward.lib.secrets.hardcoded(object.get(variable, "name", ""), variable.value)
 	random(variable.value)
+	not data.kubeward.lib.secrets.hardcoded(object.get(variable, "name", ""), variable.value)
 	finding := {
 		"msg": sprintf("container %q sets environment variable %s to a value that looks like a random secret (value redacted)", [data.kubeward.lib.container_name(entry.container), variable.name]),
 		"path": array.concat(entry.path, ["env", i, "value"]),
@@ -57,8 +57,8 @@ deny contains finding if {
 	input.kind == "ConfigMap"
 	some key, value in input.data
 	is_string(value)
-	not reported_as_hardcoded(key, value)
 	random(value)
+	not reported_as_hardcoded(key, value)
 	finding := {
 		"msg": sprintf("ConfigMap %q has a value that looks like a random secret in key %q (value redacted)", [data.kubeward.lib.name(input), key]),
 		"path": ["data", key],
@@ -66,6 +66,7 @@ deny contains finding if {
 }
 
 random(value) if {
+	count(value) >= params.min_length
 	not data.kubeward.lib.secrets.reference(value)
 	not data.kubeward.lib.secrets.public_material(value)
 	some token in data.kubeward.lib.secrets.tokens(value, params.min_length)
