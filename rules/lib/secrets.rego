@@ -12,6 +12,7 @@ formats := {
 	"a GitHub token": `\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b`,
 	"a GitLab token": `\bglpat-[A-Za-z0-9_-]{20,}`,
 	"a Slack token": `\bxox[abposr]-[A-Za-z0-9-]{10,}`,
+	"a Slack webhook URL": `hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]{8,}`,
 	"a JSON Web Token": `\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}`,
 	"a Google API key": `\bAIza[0-9A-Za-z_-]{35}\b`,
 	"a Stripe secret key": `\b[rs]k_live_[0-9A-Za-z]{20,}\b`,
@@ -45,7 +46,7 @@ credential_formats(value) := {kind |
 # most values have none.
 _credential_markers := [
 	"akia", "asia", "abia", "acca", "private key", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
-	"github_pat_", "glpat-", "xox", "eyj", "aiza", "_live_", "bearer", "basic", "token",
+	"github_pat_", "glpat-", "xox", "hooks.slack.com", "eyj", "aiza", "_live_", "bearer", "basic", "token",
 ]
 
 _maybe_credential(value) if {

@@ -6,13 +6,13 @@
 #   set-ups, and are printed in full by `kubectl describe`. A credential in one is as exposed as
 #   the manifest that carries it. A key is reported when its value has a known credential
 #   format (AWS access key ids, private key blocks, GitHub, GitLab, Slack, Google and Stripe
-#   tokens, JSON Web Tokens, HTTP authorization headers, URLs with a password), when the key's
-#   name announces a secret and its one-line value is a literal, or when a line of a
-#   configuration file kept in the value (`NAME=value`, `name: value`, `"name": "value"`)
-#   assigns a literal to a name that announces a secret. References (`${VAR}`, `$(VAR)`,
-#   `{{ ... }}`), placeholders, absolute paths, URLs without a password, numbers and switches are
-#   not literals. Proxy URLs are left to proxy-url-credentials. The message never repeats the
-#   value.
+#   tokens, Slack webhook URLs, JSON Web Tokens, HTTP authorization headers, URLs with a
+#   password), when the key's name announces a secret and its one-line value is a literal, or
+#   when a line of a configuration file kept in the value (`NAME=value`, `name: value`,
+#   `"name": "value"`) assigns a literal to a name that announces a secret. References
+#   (`${VAR}`, `$(VAR)`, `{{ ... }}`), placeholders, absolute paths, URLs without a password,
+#   numbers and switches are not literals. Proxy URLs are left to proxy-url-credentials. The
+#   message never repeats the value.
 # custom:
 #   id: KW702
 #   name: secret-hardcoded-in-configmap
@@ -62,6 +62,7 @@ key_reason(key, value) := sprintf("the value contains %s", [kind]) if {
 	kind := data.kubeward.lib.secrets.credential_format(value)
 	not data.kubeward.lib.secrets.proxy_url(key, kind)
 } else := "its name says it holds a secret" if {
+	is_string(value)
 	not contains(value, "\n")
 	data.kubeward.lib.secrets.sensitive_name(key)
 	data.kubeward.lib.secrets.literal(value)

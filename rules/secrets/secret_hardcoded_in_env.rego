@@ -6,14 +6,14 @@
 #   `kubectl describe`, backups of etcd, and the logs of CI. Anyone with read access to pods or
 #   to the repository has it, and rotating it means a new commit. A value is reported when it
 #   has a known credential format (AWS access key ids, private key blocks, GitHub, GitLab,
-#   Slack, Google and Stripe tokens, JSON Web Tokens, HTTP authorization headers, URLs with a
-#   password), or when the variable's name announces a secret (password, passwd, pwd, pass,
-#   secret, token, credentials, api key, a final KEY, ...; SECRET_NAME, TOKEN_PATH or
-#   AWS_ACCESS_KEY_ID only describe one) and the value is a literal: not empty, not a
-#   reference such as `$(VAR)` or `${VAR}`, not a placeholder such as `xxxx` or `<password>`,
-#   not an absolute path, a URL without a password, a number or a switch. Proxy URLs are left to
-#   proxy-url-credentials. The message never repeats the value. Init and ephemeral containers
-#   are checked too.
+#   Slack, Google and Stripe tokens, Slack webhook URLs, JSON Web Tokens, HTTP authorization
+#   headers, URLs with a password), or when the variable's name announces a secret (password,
+#   passwd, pwd, pass, secret, token, credentials, api key, a final KEY, ...; SECRET_NAME,
+#   TOKEN_PATH or AWS_ACCESS_KEY_ID only describe one) and the value is a literal: not empty,
+#   not a reference such as `$(VAR)` or `${VAR}`, not a placeholder such as `xxxx` or
+#   `<password>`, not an absolute path, a URL without a password, a number or a switch. Proxy
+#   URLs are left to proxy-url-credentials. The message never repeats the value. Init and
+#   ephemeral containers are checked too.
 # custom:
 #   id: KW701
 #   name: secret-hardcoded-in-env
