@@ -8,11 +8,12 @@
 #   with both a tag and a digest is pinned: the runtime pulls by digest. A malformed digest
 #   (wrong length, upper-case hex) pins nothing and is reported. Repositories whose tags are
 #   immutable (a registry that refuses to overwrite tags) can be exempted with the
-#   `exempt_repositories` parameter.
+#   `exempt_repositories` parameter. Reported as `info`: moving a release tag takes control of
+#   the repository, while `:latest` (`image-latest-tag`) moves by design.
 # custom:
 #   id: KW302
 #   name: image-digest-missing
-#   severity: warning
+#   severity: info
 #   kinds: [workload]
 #   remediation: Reference the image by digest (name:tag@sha256:<digest>), and let a tool such as Renovate keep the digest current.
 #   references:
