@@ -1,0 +1,77 @@
+# The Kubernetes API versions that were deprecated and then removed, from the Deprecated API
+# Migration Guide (https://kubernetes.io/docs/reference/using-api/deprecation-guide/), with the
+# releases in which each was deprecated and stopped being served (the `prerelease-lifecycle-gen`
+# tags of k8s.io/api). Versions are minor versions of Kubernetes 1.x.
+package kubeward.lib.lifecycle
+
+import rego.v1
+
+# [apiVersion, kinds, deprecated, removed, replacements]; a replacement is
+# [apiVersion, minor version since which it is served].
+_table := [
+	# v1.16
+	["extensions/v1beta1", ["Deployment", "DaemonSet", "ReplicaSet"], 8, 16, [["apps/v1", 9]]],
+	["apps/v1beta1", ["Deployment", "StatefulSet", "ControllerRevision"], 8, 16, [["apps/v1", 9]]],
+	["apps/v1beta2", ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ControllerRevision"], 9, 16, [["apps/v1", 9]]],
+	["extensions/v1beta1", ["NetworkPolicy"], 9, 16, [["networking.k8s.io/v1", 8]]],
+	["extensions/v1beta1", ["PodSecurityPolicy"], 11, 16, [["policy/v1beta1", 10]]],
+	# v1.22
+	["admissionregistration.k8s.io/v1beta1", ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"], 16, 22, [["admissionregistration.k8s.io/v1", 16]]],
+	["apiextensions.k8s.io/v1beta1", ["CustomResourceDefinition"], 16, 22, [["apiextensions.k8s.io/v1", 16]]],
+	["apiregistration.k8s.io/v1beta1", ["APIService"], 19, 22, [["apiregistration.k8s.io/v1", 10]]],
+	["authentication.k8s.io/v1beta1", ["TokenReview"], 19, 22, [["authentication.k8s.io/v1", 6]]],
+	["authorization.k8s.io/v1beta1", ["LocalSubjectAccessReview", "SelfSubjectAccessReview", "SubjectAccessReview", "SelfSubjectRulesReview"], 19, 22, [["authorization.k8s.io/v1", 6]]],
+	["certificates.k8s.io/v1beta1", ["CertificateSigningRequest"], 19, 22, [["certificates.k8s.io/v1", 19]]],
+	["coordination.k8s.io/v1beta1", ["Lease"], 19, 22, [["coordination.k8s.io/v1", 14]]],
+	["extensions/v1beta1", ["Ingress"], 14, 22, [["networking.k8s.io/v1", 19], ["networking.k8s.io/v1beta1", 14]]],
+	["networking.k8s.io/v1beta1", ["Ingress", "IngressClass"], 19, 22, [["networking.k8s.io/v1", 19]]],
+	["rbac.authorization.k8s.io/v1beta1", ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"], 17, 22, [["rbac.authorization.k8s.io/v1", 8]]],
+	["scheduling.k8s.io/v1beta1", ["PriorityClass"], 14, 22, [["scheduling.k8s.io/v1", 14]]],
+	["storage.k8s.io/v1beta1", ["CSIDriver", "StorageClass", "VolumeAttachment"], 19, 22, [["storage.k8s.io/v1", 19]]],
+	["storage.k8s.io/v1beta1", ["CSINode"], 17, 22, [["storage.k8s.io/v1", 17]]],
+	# v1.25
+	["batch/v1beta1", ["CronJob"], 21, 25, [["batch/v1", 21]]],
+	["discovery.k8s.io/v1beta1", ["EndpointSlice"], 21, 25, [["discovery.k8s.io/v1", 21]]],
+	["events.k8s.io/v1beta1", ["Event"], 19, 25, [["events.k8s.io/v1", 19]]],
+	["autoscaling/v2beta1", ["HorizontalPodAutoscaler"], 22, 25, [["autoscaling/v2", 23], ["autoscaling/v2beta2", 12]]],
+	["policy/v1beta1", ["PodDisruptionBudget"], 21, 25, [["policy/v1", 21]]],
+	["policy/v1beta1", ["PodSecurityPolicy"], 21, 25, []],
+	["node.k8s.io/v1beta1", ["RuntimeClass"], 22, 25, [["node.k8s.io/v1", 20]]],
+	# v1.26
+	["flowcontrol.apiserver.k8s.io/v1beta1", ["FlowSchema", "PriorityLevelConfiguration"], 23, 26, [["flowcontrol.apiserver.k8s.io/v1", 29], ["flowcontrol.apiserver.k8s.io/v1beta3", 26], ["flowcontrol.apiserver.k8s.io/v1beta2", 23]]],
+	["autoscaling/v2beta2", ["HorizontalPodAutoscaler"], 23, 26, [["autoscaling/v2", 23]]],
+	# v1.27
+	["storage.k8s.io/v1beta1", ["CSIStorageCapacity"], 24, 27, [["storage.k8s.io/v1", 24]]],
+	# v1.29
+	["flowcontrol.apiserver.k8s.io/v1beta2", ["FlowSchema", "PriorityLevelConfiguration"], 26, 29, [["flowcontrol.apiserver.k8s.io/v1", 29], ["flowcontrol.apiserver.k8s.io/v1beta3", 26]]],
+	# v1.32
+	["flowcontrol.apiserver.k8s.io/v1beta3", ["FlowSchema", "PriorityLevelConfiguration"], 29, 32, [["flowcontrol.apiserver.k8s.io/v1", 29]]],
+]
+
+# apiVersion → kind → {"deprecated", "removed", "replacements"}.
+apis[api_version][kind] := {"deprecated": row[2], "removed": row[3], "replacements": row[4]} if {
+	some row in _table
+	api_version := row[0]
+	some kind in row[1]
+}
+
+# The lifecycle of the object's apiVersion and kind, if it is in the table.
+lifecycle(obj) := apis[obj.apiVersion][obj.kind]
+
+# The target Kubernetes version, as a minor version of 1.x (newer majors remove everything).
+target_minor := data.kubeward.kube_version.minor if {
+	data.kubeward.kube_version.major == 1
+} else := 1000
+
+target := data.kubeward.kube_version.string
+
+# What to use instead at the target version: the first replacement served there, or a note.
+replacement(kind, entry) := sprintf("use %s", [api_version]) if {
+	served := [r[0] | some r in entry.replacements; r[1] <= target_minor; not removed_at_target(r[0], kind)]
+	count(served) > 0
+	api_version := served[0]
+} else := "use Pod Security Admission (the pod-security.kubernetes.io labels on namespaces) instead" if {
+	kind == "PodSecurityPolicy"
+} else := "no replacement is served at the target version"
+
+removed_at_target(api_version, kind) if apis[api_version][kind].removed <= target_minor
