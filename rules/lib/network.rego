@@ -38,6 +38,11 @@ selected_elsewhere(selector, ns) := [obj |
 	data.kubeward.lib.selector_matches(selector, data.kubeward.lib.pod_labels(obj))
 ]
 
+# The pods a workload runs, in messages: `Pod "debug"`, `the pods of Deployment "web"`.
+pods_of(obj) := sprintf("Pod %q", [data.kubeward.lib.name(obj)]) if {
+	obj.kind == "Pod"
+} else := sprintf("the pods of %s %q", [obj.kind, data.kubeward.lib.name(obj)])
+
 # A reference to an object of the run, for `related`.
 ref(obj) := {"kind": obj.kind, "namespace": data.kubeward.lib.namespace(obj), "name": data.kubeward.lib.name(obj)} if {
 	not data.kubeward.cluster_scoped[obj.kind]
