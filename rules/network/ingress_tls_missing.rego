@@ -17,7 +17,6 @@
 #     - https://owasp.org/www-project-top-ten/2017/A3_2017-Sensitive_Data_Exposure
 #   peers:
 #     kubescape: [ingress-no-tls]
-#     checkov: [CKV_K8S_153]
 package kubeward.rules.network.ingress_tls_missing
 
 import rego.v1
