@@ -14,6 +14,27 @@ list(value) := value if is_array(value)
 
 else := []
 
+# An object, or {} for a missing or null field.
+object_of(value) := value if is_object(value)
+
+else := {}
+
+# A LabelSelector with null fields and malformed expressions made harmless, for
+# data.kubeward.lib.selector_matches (a null selector selects everything, as in the API).
+selector_of(selector) := {
+	"matchLabels": object_of(object.get(object_of(selector), "matchLabels", {})),
+	"matchExpressions": [object.union(e, {"values": list(object.get(e, "values", []))}) |
+		some e in list(object.get(object_of(selector), "matchExpressions", []))
+		is_object(e)
+	],
+}
+
+# Whether a LabelSelector selects a label set, tolerating null fields on both sides.
+matches(selector, labels) if data.kubeward.lib.selector_matches(selector_of(selector), object_of(labels))
+
+# The labels a workload's pods get ({} when missing or null).
+labels_of(obj) := object_of(data.kubeward.lib.pod_labels(obj))
+
 # Every workload of the run in a namespace.
 workloads(ns) := [obj |
 	some kind, _ in data.kubeward.lib.pod_spec_paths
@@ -23,7 +44,7 @@ workloads(ns) := [obj |
 # The workloads of a namespace whose pods a LabelSelector selects.
 selected_workloads(selector, ns) := [obj |
 	some obj in workloads(ns)
-	data.kubeward.lib.selector_matches(selector, data.kubeward.lib.pod_labels(obj))
+	matches(selector, labels_of(obj))
 ]
 
 # The workloads of OTHER namespaces whose pods the selector would select: a selector that
@@ -35,7 +56,7 @@ selected_elsewhere(selector, ns) := [obj |
 	other != ns
 	some objs in by_name
 	some obj in objs
-	data.kubeward.lib.selector_matches(selector, data.kubeward.lib.pod_labels(obj))
+	matches(selector, labels_of(obj))
 ]
 
 # The pods a workload runs, in messages: `Pod "debug"`, `the pods of Deployment "web"`.
@@ -55,8 +76,9 @@ describe(obj, ns) := sprintf("%s %q", [obj.kind, data.kubeward.lib.name(obj)]) i
 
 # Whether a LabelSelector is empty (selects everything).
 empty_selector(selector) if {
-	count(object.get(selector, "matchLabels", {})) == 0
-	count(list(object.get(selector, "matchExpressions", []))) == 0
+	normalized := selector_of(selector)
+	count(normalized.matchLabels) == 0
+	count(normalized.matchExpressions) == 0
 }
 
 # --- Kubernetes NetworkPolicies ---------------------------------------------------------
@@ -64,6 +86,7 @@ empty_selector(selector) if {
 # A Kubernetes NetworkPolicy (not a Calico or other CRD that reuses the kind).
 kubernetes_policy(policy) if {
 	policy.kind == "NetworkPolicy"
+	is_string(policy.apiVersion)
 	startswith(policy.apiVersion, "networking.k8s.io/")
 }
 
@@ -91,14 +114,17 @@ policy_types_path(policy) := ["spec", "policyTypes"] if {
 # The rules of a Cilium policy (`spec` and every item of `specs`), with their paths.
 cilium_specs(policy) := array.concat(
 	[{"spec": s, "path": ["spec"]} | s := policy.spec; is_object(s)],
-	[{"spec": s, "path": ["specs", i]} | some i, s in list(object.get(policy, "specs", []))],
+	[{"spec": s, "path": ["specs", i]} | some i, s in list(object.get(policy, "specs", [])); is_object(s)],
 )
 
 # A Cilium endpointSelector as a LabelSelector over pod labels: label keys may carry a
 # source prefix (`k8s:app`, `any:app`).
 cilium_selector(spec) := {
-	"matchLabels": {cilium_key(k): v | some k, v in object.get(spec, ["endpointSelector", "matchLabels"], {})},
-	"matchExpressions": [object.union(e, {"key": cilium_key(e.key)}) | some e in list(object.get(spec, ["endpointSelector", "matchExpressions"], []))],
+	"matchLabels": {cilium_key(k): v | some k, v in object_of(object.get(spec, ["endpointSelector", "matchLabels"], {}))},
+	"matchExpressions": [object.union(e, {"key": cilium_key(e.key)}) |
+		some e in list(object.get(spec, ["endpointSelector", "matchExpressions"], []))
+		is_string(e.key)
+	],
 } if {
 	is_object(spec.endpointSelector)
 }
@@ -133,7 +159,7 @@ selecting_policies(ns, labels) := kubernetes_selecting(ns, labels) | cilium_sele
 
 kubernetes_selecting(ns, labels) := {entry |
 	some policy in kubernetes_policies(ns)
-	data.kubeward.lib.selector_matches(object.get(policy, ["spec", "podSelector"], {}), labels)
+	matches(object.get(policy, ["spec", "podSelector"], {}), labels)
 	types := policy_types(policy)
 	entry := {
 		"object": ref(policy),
@@ -146,13 +172,13 @@ kubernetes_selecting(ns, labels) := {entry |
 cilium_selecting(ns, labels) := {entry |
 	some policy in data.kubeward.lib.objects("CiliumNetworkPolicy", ns)
 	some rule in cilium_specs(policy)
-	data.kubeward.lib.selector_matches(cilium_selector(rule.spec), labels)
+	matches(cilium_selector(rule.spec), labels)
 	entry := cilium_entry(policy, rule)
 } | {entry |
 	some policy in data.kubeward.lib.objects("CiliumClusterwideNetworkPolicy", "")
 	some rule in cilium_specs(policy)
-	with_namespace := object.union(labels, {cilium_namespace_label: ns})
-	data.kubeward.lib.selector_matches(cilium_selector(rule.spec), with_namespace)
+	with_namespace := object.union(object_of(labels), {cilium_namespace_label: ns})
+	matches(cilium_selector(rule.spec), with_namespace)
 	entry := cilium_entry(policy, rule)
 }
 
@@ -193,7 +219,7 @@ default_deny(ns, direction) if {
 	every expression in selector.matchExpressions {
 		expression.key == cilium_namespace_label
 	}
-	data.kubeward.lib.selector_matches(selector, {cilium_namespace_label: ns})
+	matches(selector, {cilium_namespace_label: ns})
 	cilium_isolates(rule.spec, direction)
 }
 
@@ -204,6 +230,7 @@ rules_field := {"Ingress": "ingress", "Egress": "egress"}
 # A rule without peers and without ports allows every source (destination) on every port.
 allows_everything(policy, direction) if {
 	some rule in list(object.get(policy, ["spec", rules_field[direction]], []))
+	is_object(rule)
 	count(list(object.get(rule, peer_field[direction], []))) == 0
 	count(list(object.get(rule, "ports", []))) == 0
 }

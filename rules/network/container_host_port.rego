@@ -35,9 +35,12 @@ import rego.v1
 
 deny contains finding if {
 	some entry in data.kubeward.lib.containers(input)
-	some i, port in object.get(entry.container, "ports", [])
-	host_port := object.get(port, "hostPort", 0)
-	host_port != 0
+	is_object(entry.container)
+	some i, port in data.kubeward.lib.network.list(object.get(entry.container, "ports", []))
+	is_object(port)
+	host_port := port.hostPort
+	is_number(host_port)
+	host_port > 0
 	not host_port in data.kubeward.params.container_host_port.allowed_ports
 	finding := {
 		"msg": sprintf("container %q binds port %v of the node (containerPort %v)", [data.kubeward.lib.container_name(entry.container), host_port, object.get(port, "containerPort", "unset")]),

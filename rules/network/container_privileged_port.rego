@@ -25,7 +25,9 @@ import rego.v1
 
 deny contains finding if {
 	some entry in data.kubeward.lib.containers(input)
-	some i, port in object.get(entry.container, "ports", [])
+	is_object(entry.container)
+	some i, port in data.kubeward.lib.network.list(object.get(entry.container, "ports", []))
+	is_object(port)
 	number := port.containerPort
 	is_number(number)
 	number > 0

@@ -23,7 +23,9 @@ import rego.v1
 
 deny contains finding if {
 	some entry in data.kubeward.lib.containers(input)
-	some i, port in object.get(entry.container, "ports", [])
+	is_object(entry.container)
+	some i, port in data.kubeward.lib.network.list(object.get(entry.container, "ports", []))
+	is_object(port)
 	object.get(port, "protocol", "TCP") == "TCP"
 	some field in ssh_fields(port)
 	finding := {
@@ -36,6 +38,7 @@ deny contains finding if {
 ssh_fields(port) := ["containerPort"] if {
 	port.containerPort == 22
 } else := ["name"] if {
+	is_string(port.name)
 	lower(port.name) == "ssh"
 } else := []
 

@@ -26,18 +26,23 @@ import rego.v1
 # Every Service backend, with its path.
 backends contains {"backend": backend, "path": ["spec", "defaultBackend"]} if {
 	backend := input.spec.defaultBackend
+	is_object(backend)
 }
 
 backends contains {"backend": backend, "path": ["spec", "rules", i, "http", "paths", j, "backend"]} if {
-	some i, rule in input.spec.rules
-	some j, path in rule.http.paths
+	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "rules"], []))
+	is_object(rule)
+	some j, path in data.kubeward.lib.network.list(object.get(rule, ["http", "paths"], []))
+	is_object(path)
 	backend := path.backend
+	is_object(backend)
 }
 
 deny contains finding if {
 	ns := data.kubeward.lib.namespace(input)
 	some entry in backends
 	name := entry.backend.service.name
+	is_string(name)
 	count(data.kubeward.lib.objects_named("Service", ns, name)) == 0
 	finding := {
 		"msg": sprintf("Ingress %q routes to Service %q, which is not in namespace %q", [data.kubeward.lib.name(input), name, ns]),
@@ -51,7 +56,9 @@ deny contains finding if {
 	name := entry.backend.service.name
 	services := data.kubeward.lib.objects_named("Service", ns, name)
 	count(services) > 0
-	some field, value in entry.backend.service.port
+	port := entry.backend.service.port
+	is_object(port)
+	some field, value in port
 	field in {"number", "name"}
 	every service in services {
 		not exposes(service, field, value)
@@ -68,17 +75,17 @@ deny contains finding if {
 }
 
 # ExternalName Services, and Services without ports, are not judged.
-exposes(service, _, _) if count(object.get(service, ["spec", "ports"], [])) == 0
+exposes(service, _, _) if count(data.kubeward.lib.network.list(object.get(service, ["spec", "ports"], []))) == 0
 
 exposes(service, _, _) if object.get(service, ["spec", "type"], "") == "ExternalName"
 
 exposes(service, "number", value) if {
-	some port in service.spec.ports
+	some port in data.kubeward.lib.network.list(service.spec.ports)
 	port.port == value
 }
 
 exposes(service, "name", value) if {
-	some port in service.spec.ports
+	some port in data.kubeward.lib.network.list(service.spec.ports)
 	port.name == value
 }
 

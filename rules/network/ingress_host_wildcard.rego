@@ -21,6 +21,7 @@ import rego.v1
 
 deny contains finding if {
 	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "rules"], []))
+	is_object(rule)
 	host := object.get(rule, "host", "")
 	is_string(host)
 	startswith(host, "*")
@@ -33,7 +34,7 @@ deny contains finding if {
 deny contains finding if {
 	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "rules"], []))
 	is_object(rule)
-	object.get(rule, "host", "") == ""
+	object.get(rule, "host", "") in {"", null}
 	finding := {
 		"msg": sprintf("Ingress %q: rules[%d] has no host and answers for every host name", [data.kubeward.lib.name(input), i]),
 		"path": ["spec", "rules", i, "host"],

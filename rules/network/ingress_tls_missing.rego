@@ -34,7 +34,7 @@ deny contains finding if {
 deny contains finding if {
 	count(tls) > 0
 	every entry in tls {
-		count(data.kubeward.lib.network.list(object.get(entry, "hosts", []))) > 0
+		count(data.kubeward.lib.network.list(object.get(data.kubeward.lib.network.object_of(entry), "hosts", []))) > 0
 	}
 	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "rules"], []))
 	host := rule.host
@@ -54,14 +54,15 @@ hosts := sprintf("host %q", [names[0]]) if {
 
 covered(host) if {
 	some entry in tls
-	some name in entry.hosts
+	some name in data.kubeward.lib.network.list(entry.hosts)
 	name == host
 }
 
 # `*.example.com` covers `shop.example.com`, not `a.shop.example.com`.
 covered(host) if {
 	some entry in tls
-	some name in entry.hosts
+	some name in data.kubeward.lib.network.list(entry.hosts)
+	is_string(name)
 	startswith(name, "*.")
 	parts := split(host, ".")
 	count(parts) > 2

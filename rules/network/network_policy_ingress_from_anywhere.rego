@@ -27,12 +27,12 @@ rules contains [i, rule] if {
 	data.kubeward.lib.network.kubernetes_policy(input)
 	"Ingress" in data.kubeward.lib.network.policy_types(input)
 	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "ingress"], []))
+	is_object(rule)
 }
 
 # A rule without sources.
 deny contains finding if {
 	some [i, rule] in rules
-	is_object(rule)
 	count(data.kubeward.lib.network.list(object.get(rule, "from", []))) == 0
 	finding := {
 		"msg": sprintf("NetworkPolicy %q allows ingress from any source%s: ingress[%d] lists no source", [data.kubeward.lib.name(input), ports(rule), i]),
@@ -44,6 +44,7 @@ deny contains finding if {
 deny contains finding if {
 	some [i, rule] in rules
 	some j, peer in data.kubeward.lib.network.list(object.get(rule, "from", []))
+	is_object(peer)
 	is_object(peer.namespaceSelector)
 	data.kubeward.lib.network.empty_selector(peer.namespaceSelector)
 	finding := {
@@ -56,6 +57,7 @@ deny contains finding if {
 deny contains finding if {
 	some [i, rule] in rules
 	some j, peer in data.kubeward.lib.network.list(object.get(rule, "from", []))
+	is_object(peer)
 	peer.ipBlock.cidr in everywhere
 	finding := {
 		"msg": sprintf("NetworkPolicy %q allows ingress from every address (%s) in ingress[%d].from[%d]", [data.kubeward.lib.name(input), peer.ipBlock.cidr, i, j]),

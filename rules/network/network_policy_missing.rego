@@ -28,7 +28,7 @@ import rego.v1
 deny contains finding if {
 	data.kubeward.lib.pod_spec(input)
 	ns := data.kubeward.lib.namespace(input)
-	count(data.kubeward.lib.network.selecting_policies(ns, data.kubeward.lib.pod_labels(input))) == 0
+	count(data.kubeward.lib.network.selecting_policies(ns, data.kubeward.lib.network.labels_of(input))) == 0
 	finding := {
 		"msg": sprintf("the pods of %s %q are not selected by any NetworkPolicy in namespace %q", [input.kind, data.kubeward.lib.name(input), ns]),
 		"path": array.concat(data.kubeward.lib.pod_metadata_paths[input.kind], ["labels"]),

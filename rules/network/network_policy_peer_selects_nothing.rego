@@ -30,7 +30,9 @@ deny contains finding if {
 	ns := data.kubeward.lib.namespace(input)
 	some direction, field in peers
 	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", direction], []))
+	is_object(rule)
 	some j, peer in data.kubeward.lib.network.list(object.get(rule, field, []))
+	is_object(peer)
 	not "namespaceSelector" in object.keys(peer)
 	selector := peer.podSelector
 	is_object(selector)

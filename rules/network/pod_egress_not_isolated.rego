@@ -26,7 +26,7 @@ import rego.v1
 deny contains finding if {
 	data.kubeward.lib.pod_spec(input)
 	ns := data.kubeward.lib.namespace(input)
-	policies := data.kubeward.lib.network.selecting_policies(ns, data.kubeward.lib.pod_labels(input))
+	policies := data.kubeward.lib.network.selecting_policies(ns, data.kubeward.lib.network.labels_of(input))
 	count(policies) > 0
 	every policy in policies {
 		not policy.egress

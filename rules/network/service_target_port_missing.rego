@@ -26,8 +26,9 @@ deny contains finding if {
 	ns := data.kubeward.lib.namespace(input)
 	workloads := data.kubeward.lib.network.selected_workloads(selector, ns)
 	count(workloads) > 0
-	some i, port in object.get(input, ["spec", "ports"], [])
-	target := object.get(port, "targetPort", port.port)
+	some i, port in data.kubeward.lib.network.list(object.get(input, ["spec", "ports"], []))
+	is_object(port)
+	target := target_port(port)
 	protocol := object.get(port, "protocol", "TCP")
 	judged(workloads, target)
 	not provided(workloads, target, protocol)
@@ -51,13 +52,14 @@ judged(workloads, target) if {
 	is_number(target)
 	some w in workloads
 	some entry in data.kubeward.lib.containers(w)
-	count(object.get(entry.container, "ports", [])) > 0
+	count(data.kubeward.lib.network.list(object.get(data.kubeward.lib.network.object_of(entry.container), "ports", []))) > 0
 }
 
 provided(workloads, target, protocol) if {
 	some w in workloads
 	some entry in data.kubeward.lib.containers(w)
-	some p in object.get(entry.container, "ports", [])
+	some p in data.kubeward.lib.network.list(object.get(data.kubeward.lib.network.object_of(entry.container), "ports", []))
+	is_object(p)
 	object.get(p, "protocol", "TCP") == protocol
 	matches(p, target)
 }
@@ -80,6 +82,15 @@ verb(target) := "names" if is_string(target)
 
 else := "declares"
 
-target_field(port) := "targetPort" if "targetPort" in object.keys(port)
+# The target is the port itself when targetPort is missing (or null, or 0).
+target_port(port) := port.targetPort if {
+	port.targetPort != null
+	port.targetPort != 0
+} else := port.port
+
+target_field(port) := "targetPort" if {
+	port.targetPort != null
+	port.targetPort != 0
+}
 
 else := "port"
