@@ -7,7 +7,9 @@
 #   empty `podSelector: {}` selects every pod of the namespace. Cilium policies count too:
 #   a `CiliumNetworkPolicy` of the namespace or a `CiliumClusterwideNetworkPolicy` whose
 #   `endpointSelector` (in `spec` or any of `specs`) matches. Only the policies in the same lint
-#   run are known, so lint the workloads together with their policies.
+#   run are known, so lint the workloads together with their policies. Pods that policies
+#   select without restricting ingress or egress are reported by `pod-ingress-not-isolated`
+#   and `pod-egress-not-isolated`.
 # custom:
 #   id: KW201
 #   name: network-policy-missing
