@@ -7,8 +7,8 @@
 #   nothing: the traffic it was written for is dropped, and the usual reaction to the
 #   outage is a broader rule. Only the workloads of the lint run are known, so a peer is
 #   judged only when the run holds workloads of the policy's namespace, or workloads of
-#   another namespace that it would match (they are shown). An empty `podSelector` means
-#   every pod and is never reported.
+#   another namespace that it would match (they are shown), or always with
+#   `complete-inventory: true`. An empty `podSelector` means every pod and is never reported.
 # custom:
 #   id: KW210
 #   name: network-policy-peer-selects-nothing
@@ -60,3 +60,6 @@ judged(_, elsewhere) if count(elsewhere) > 0
 hint(elsewhere, ns) := sprintf("; %s matches it, which needs a namespaceSelector", [data.kubeward.lib.network.describe(elsewhere[0], ns)]) if {
 	count(elsewhere) > 0
 } else := ""
+
+# `complete-inventory`: the run holds every object of its namespaces.
+judged(_, _) if data.kubeward.complete_inventory

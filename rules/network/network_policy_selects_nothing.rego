@@ -6,7 +6,8 @@
 #   namespace, it protects nothing, while everyone believes the pods are isolated. Only the
 #   workloads of the lint run are known, so a policy is judged only when the run holds
 #   workloads of its namespace, or workloads of another namespace that its selector would
-#   match (then the policy is most likely in the wrong namespace, and they are shown). An
+#   match (then the policy is most likely in the wrong namespace, and they are shown), or
+#   always with `complete-inventory: true`. An
 #   empty `podSelector` selects every pod and is never reported.
 # custom:
 #   id: KW209
@@ -52,3 +53,6 @@ judged(_, elsewhere) if count(elsewhere) > 0
 hint(elsewhere, ns) := sprintf("; it would select %s", [data.kubeward.lib.network.describe(elsewhere[0], ns)]) if {
 	count(elsewhere) > 0
 } else := ""
+
+# `complete-inventory`: the run holds every object of its namespaces.
+judged(_, _) if data.kubeward.complete_inventory

@@ -6,7 +6,8 @@
 #   another namespace than its pods, it has no endpoints: clients get connection errors, and
 #   the outage shows up far from its cause. Only the workloads of the lint run are known, so
 #   a Service is judged only when the run holds workloads of its namespace, or workloads of
-#   another namespace that its selector would match (they are shown). Services without a
+#   another namespace that its selector would match (they are shown), or always with
+#   `complete-inventory: true`. Services without a
 #   selector (endpoints managed by hand) and ExternalName Services are not checked.
 # custom:
 #   id: KW211
@@ -50,3 +51,6 @@ judged(_, elsewhere) if count(elsewhere) > 0
 hint(elsewhere, ns) := sprintf("; it would select %s", [data.kubeward.lib.network.describe(elsewhere[0], ns)]) if {
 	count(elsewhere) > 0
 } else := ""
+
+# `complete-inventory`: the run holds every object of its namespaces.
+judged(_, _) if data.kubeward.complete_inventory

@@ -5,8 +5,8 @@
 #   names a missing one never gets a pod: an outage at the next rollout or schedule. Usually the
 #   name is misspelt or the ServiceAccount was created in another namespace. A lint run does not
 #   always hold every ServiceAccount (another chart or an operator may create it), so the
-#   workload is judged only when the run defines ServiceAccounts in the workload's namespace, or
-#   one of that name in another namespace; `default`, which Kubernetes creates in every
+#   workload is judged only when the run defines ServiceAccounts in the workload's namespace,
+#   or one of that name in another namespace, or always with `complete-inventory: true`; `default`, which Kubernetes creates in every
 #   namespace, is never missing. The finding is at `serviceAccountName` (or the deprecated
 #   `serviceAccount`); a ServiceAccount of that name in another namespace is shown as a related
 #   label.
@@ -56,3 +56,6 @@ deny contains finding if {
 judged(ns, _) if count(data.kubeward.lib.objects("ServiceAccount", ns)) > 0
 
 judged(_, elsewhere) if count(elsewhere) > 0
+
+# `complete-inventory`: the run holds every object of its namespaces.
+judged(_, _) if data.kubeward.complete_inventory

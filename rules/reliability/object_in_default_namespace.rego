@@ -6,7 +6,9 @@
 #   `default` namespace usually has none of them, is shared by everything nobody placed
 #   elsewhere, and anyone granted access to it sees all of it. Only an explicit
 #   `namespace: default` is reported: an object without a namespace lands in whatever
-#   namespace `kubectl` or Helm targets at apply time. Charts that write
+#   namespace `kubectl` or Helm targets at apply time, and is reported only when the
+#   configuration names `default` as that namespace (`namespace: default` or
+#   `--namespace default`). Charts that write
 #   `namespace: {{ .Release.Namespace }}` show the namespace they were rendered for.
 #   Cluster-scoped kinds have no namespace, and the API server's own Service, Endpoints and
 #   EndpointSlice `kubernetes` belong in `default`; they are not reported.
@@ -52,6 +54,22 @@ deny contains finding if {
 		"path": ["metadata", "namespace"],
 	}
 }
+
+# Without a namespace the object goes where it is applied: into `default` only when the
+# configuration says so (`namespace: default`, or `--namespace default`).
+deny contains finding if {
+	not has_namespace(input)
+	data.kubeward.namespace_configured
+	data.kubeward.default_namespace == "default"
+	not data.kubeward.cluster_scoped[input.kind]
+	not api_server_object(input)
+	finding := {
+		"msg": sprintf("%s %q names no namespace, so it is placed in the configured namespace \"default\"", [input.kind, data.kubeward.lib.name(input)]),
+		"path": ["metadata"],
+	}
+}
+
+has_namespace(obj) if obj.metadata.namespace != ""
 
 # The API server publishes itself as Service, Endpoints and EndpointSlice "kubernetes" in the
 # default namespace; they belong there.

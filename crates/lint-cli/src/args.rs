@@ -63,6 +63,10 @@ pub struct LintArgs {
     /// Namespace assumed for objects that name none [default: default].
     #[arg(long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
+    /// The input holds every object of its namespaces (a cluster dump, a complete app), so
+    /// references that nothing in it satisfies are reported.
+    #[arg(long)]
+    pub complete_inventory: bool,
     /// Kubernetes version the manifests target, e.g. 1.31 [default: the newest known].
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,

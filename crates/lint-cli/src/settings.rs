@@ -72,6 +72,7 @@ impl Settings {
         if let Some(namespace) = &args.namespace {
             config.namespace = Some(namespace.clone());
         }
+        config.complete_inventory |= args.complete_inventory;
         let mut excludes = Excludes::default();
         excludes
             .add(&base, &config.exclude)

@@ -29,6 +29,11 @@ pub struct Config {
     /// Namespace assumed for namespaced objects that do not name one.
     #[serde(default)]
     pub namespace: Option<String>,
+    /// The run holds every object of the namespaces it touches (a dump of the cluster, or an
+    /// application's complete manifests), so a reference nothing in the run satisfies is
+    /// reported even where the run defines nothing else of that kind.
+    #[serde(default)]
+    pub complete_inventory: bool,
     /// Glob patterns of paths to skip.
     #[serde(default)]
     pub exclude: Vec<String>,

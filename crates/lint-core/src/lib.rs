@@ -5,7 +5,8 @@
 //! ```
 //! use lint_core::{Catalog, Config, Linter, SourceFile, SourceSet, report};
 //!
-//! let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default()).unwrap();
+//! let config = Config { select: Some(vec!["rbac-wildcard".into()]), ..Config::default() };
+//! let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
 //! let mut sources = SourceSet::new();
 //! sources.add(SourceFile::new("role.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: all\nrules:\n- apiGroups: [\"\"]\n  resources: [\"*\"]\n  verbs: [get]\n"));
 //! let report = linter.lint(&sources);

@@ -10,7 +10,10 @@
 //!
 //! A disagreement must be listed, with its reason, in `rules/<category>/<rule>/conformance.yaml`
 //! (a quirk of the peer, or a known limit of ours). Unlisted disagreements and listed ones that
-//! no longer disagree fail the test, and so does agreement below 95%. `docs/conformance.md` is
+//! no longer disagree fail the test, and so does agreement below 95%. That file is either the
+//! list of disagreements, or a map with `disagreements` and `settings`: per tool, the kubeward
+//! configuration that matches the peer's assumptions (say `complete-inventory: true` for a
+//! scanner of live clusters), with its reason; the rule runs with it over that tool's fixtures. `docs/conformance.md` is
 //! generated from the results (`UPDATE_GENERATED=1` rewrites it).
 #![allow(
     clippy::unwrap_used,
@@ -45,6 +48,43 @@ struct Disagreement {
     reason: String,
 }
 
+/// The kubeward configuration a peer's fixtures are linted with.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Setting {
+    config: serde_json::Value,
+    reason: String,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Listed {
+    #[serde(default)]
+    settings: BTreeMap<String, Setting>,
+    #[serde(default)]
+    disagreements: Vec<Disagreement>,
+}
+
+/// `conformance.yaml`: a map, or just the list of disagreements.
+fn read_listed(path: &Path) -> Listed {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Listed::default();
+    };
+    let parsed = yaml::parse(&text);
+    let Some(root) = parsed.documents.first().and_then(|d| d.root.as_ref()) else {
+        return Listed::default();
+    };
+    let listed = if matches!(root.value, yaml::Value::Seq(_)) {
+        yaml::from_node::<Vec<Disagreement>>(root).map(|disagreements| Listed {
+            settings: BTreeMap::new(),
+            disagreements,
+        })
+    } else {
+        yaml::from_node::<Listed>(root)
+    };
+    listed.unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 #[derive(Debug)]
 struct Outcome {
     tool: &'static str,
@@ -76,10 +116,15 @@ struct Runner {
 }
 
 impl Runner {
-    fn new(rule: &Rule) -> Self {
+    fn new(rule: &Rule, setting: Option<&Setting>) -> Self {
+        let base = match setting {
+            Some(setting) => serde_json::from_value(setting.config.clone())
+                .unwrap_or_else(|e| panic!("{}: settings: {e}", rule.meta.name)),
+            None => Config::default(),
+        };
         let config = Config {
             select: Some(vec![rule.meta.id.clone()]),
-            ..Config::default()
+            ..base
         };
         Runner {
             linter: Linter::new(Catalog::builtin().unwrap(), &config).unwrap(),
@@ -289,6 +334,7 @@ fn rules_agree_with_the_peers_fixtures() {
     );
     let mut rows = String::new();
     let mut listed_reasons = String::new();
+    let mut setting_rows = String::new();
     let (mut total, mut agreeing) = (0usize, 0usize);
     for rule in catalog.rules() {
         let tested: BTreeMap<&str, &Vec<String>> = rule
@@ -301,9 +347,36 @@ fn rules_agree_with_the_peers_fixtures() {
         if tested.is_empty() {
             continue;
         }
-        let runner = Runner::new(rule);
+        let listed_path = root()
+            .join("rules")
+            .join(rule.meta.path.trim_end_matches(".rego"))
+            .join("conformance.yaml");
+        let Listed {
+            settings,
+            disagreements: listed,
+        } = read_listed(&listed_path);
+        for (tool, setting) in &settings {
+            assert!(
+                tested.contains_key(tool.as_str()),
+                "{}: settings for {tool}, which the rule does not name as a peer",
+                listed_path.display()
+            );
+            assert!(
+                !setting.reason.trim().is_empty(),
+                "{}: the settings for {tool} have no reason",
+                listed_path.display()
+            );
+            let _ = writeln!(
+                setting_rows,
+                "| `{}` | {tool} | `{}` | {} |",
+                rule.meta.name,
+                setting.config,
+                setting.reason.trim().replace('\n', " ")
+            );
+        }
         let mut outcomes = Vec::new();
         for (tool, checks) in &tested {
+            let runner = Runner::new(rule, settings.get(*tool));
             for check in *checks {
                 match *tool {
                     "kube-linter" => kube_linter(&runner, check, &mut outcomes),
@@ -312,21 +385,6 @@ fn rules_agree_with_the_peers_fixtures() {
                 }
             }
         }
-        let listed_path = root()
-            .join("rules")
-            .join(rule.meta.path.trim_end_matches(".rego"))
-            .join("conformance.yaml");
-        let listed: Vec<Disagreement> = match std::fs::read_to_string(&listed_path) {
-            Ok(text) => {
-                let parsed = yaml::parse(&text);
-                match parsed.documents.first().and_then(|d| d.root.as_ref()) {
-                    Some(root) => yaml::from_node(root)
-                        .unwrap_or_else(|e| panic!("{}: {e}", listed_path.display())),
-                    None => Vec::new(),
-                }
-            }
-            Err(_) => Vec::new(),
-        };
         let mut listed_cases: BTreeSet<(String, String)> = BTreeSet::new();
         for entry in &listed {
             assert!(
@@ -406,6 +464,14 @@ fn rules_agree_with_the_peers_fixtures() {
         ratio * 100.0,
         REQUIRED_AGREEMENT * 100.0
     );
+    if !setting_rows.is_empty() {
+        let _ = write!(
+            report,
+            "\n## Settings\n\nThese rules run over a peer's fixtures with the configuration that \
+             matches the peer's assumptions.\n\n| rule | tool | configuration | reason |\n\
+             | --- | --- | --- | --- |\n{setting_rows}"
+        );
+    }
     if !listed_reasons.is_empty() {
         let _ = write!(
             report,

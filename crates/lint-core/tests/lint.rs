@@ -261,7 +261,11 @@ spec:
       - name: c
         image: example/c
 "#;
-    let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default()).unwrap();
+    let config = Config {
+        select: Some(vec!["KW201".into(), "KW301".into()]),
+        ..Config::default()
+    };
+    let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
     let set = sources(&[("deploy.yaml", text)]);
     let report = linter.lint(&set);
     let reported: Vec<_> = report
@@ -305,7 +309,7 @@ spec:
 fn suppression_above_the_offending_line_and_unused_ones() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {a: b}\nspec:\n  containers:\n  - name: a\n    # kubeward:ignore KW301 -- pinned by the registry\n    image: example/a\n    # kubeward:ignore KW301\n    ports: []\n";
     let config = Config {
-        select: Some(vec!["images".into()]),
+        select: Some(vec!["KW301".into()]),
         ..Config::default()
     };
     let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
@@ -349,7 +353,13 @@ fn context_only_files_feed_cross_resource_rules_but_report_nothing() {
     set.add(SourceFile::new("pod.yaml", POD));
     set.add(SourceFile::new("policy.yaml", policy).context_only());
     set.add(SourceFile::new("other.yaml", POD.replace("nginx:1.27", "nginx")).context_only());
-    let report = Linter::new(Catalog::builtin().unwrap(), &Config::default())
+    // The policy isolates the pod (KW201 is quiet) and the untagged image (KW301) is in a
+    // context-only file, so neither rule reports anything.
+    let config = Config {
+        select: Some(vec!["KW201".into(), "KW301".into()]),
+        ..Config::default()
+    };
+    let report = Linter::new(Catalog::builtin().unwrap(), &config)
         .unwrap()
         .lint(&set);
     assert_eq!(report.reported().count(), 0, "{:#?}", report.diagnostics);

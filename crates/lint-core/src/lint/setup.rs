@@ -132,6 +132,8 @@ impl Linter {
             "params": params,
             "cluster_scoped": CLUSTER_SCOPED_KINDS.iter().map(|k| (k.to_string(), serde_json::Value::Bool(true))).collect::<serde_json::Map<_, _>>(),
             "default_namespace": default_namespace,
+            "namespace_configured": config.namespace.is_some(),
+            "complete_inventory": config.complete_inventory,
             "proxy": config.proxy,
             "kube_version": {
                 "major": kube_version.0,
