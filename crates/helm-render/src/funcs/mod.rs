@@ -3,7 +3,14 @@
 //! Functions that read the outside world are offline and deterministic.
 
 pub(crate) mod args;
+pub mod json;
+mod json_decode;
+pub mod serialize;
 mod sprig;
+mod toml_codec;
+pub mod yaml;
+mod yaml_emit;
+mod yaml_resolve;
 
 use crate::template::Funcs;
 
@@ -11,5 +18,12 @@ use crate::template::Funcs;
 pub fn sprig_funcs() -> Funcs {
     let mut funcs = Funcs::builtin();
     sprig::register(&mut funcs);
+    funcs
+}
+
+/// Every function Helm gives templates that kubeward has: Sprig's set plus Helm's own.
+pub fn helm_funcs() -> Funcs {
+    let mut funcs = sprig_funcs();
+    serialize::register(&mut funcs);
     funcs
 }
