@@ -153,7 +153,12 @@ fn open(
         Value::Bytes(bytes) => write_string(out, &base64_encode(bytes), style.escape_html),
         Value::Object(object) => write_string(out, &object.format(), style.escape_html),
         Value::List(items) => {
-            let identity = enter(path, depth, (Rc::as_ptr(items) as usize, items.len()), value)?;
+            let identity = enter(
+                path,
+                depth,
+                (Rc::as_ptr(items) as usize, items.len()),
+                value,
+            )?;
             out.push('[');
             return Ok(Some(Frame::List {
                 items: Rc::clone(items),
@@ -248,7 +253,10 @@ pub(crate) fn write_string(out: &mut String, s: &str, escape_html: bool) {
 fn push_unicode_escape(out: &mut String, code: u32, hex: &[u8; 16]) {
     out.push_str("\\u");
     for shift in [12, 8, 4, 0] {
-        let digit = hex.get(((code >> shift) & 0xF) as usize).copied().unwrap_or(b'0');
+        let digit = hex
+            .get(((code >> shift) & 0xF) as usize)
+            .copied()
+            .unwrap_or(b'0');
         out.push(char::from(digit));
     }
 }

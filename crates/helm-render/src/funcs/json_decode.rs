@@ -508,13 +508,22 @@ mod tests {
             syntax("1."),
             "invalid character ' ' after decimal point in numeric literal"
         );
-        assert_eq!(syntax("{\"a\" 1}"), "invalid character '1' after object key");
+        assert_eq!(
+            syntax("{\"a\" 1}"),
+            "invalid character '1' after object key"
+        );
         assert_eq!(
             syntax("tru"),
             "invalid character ' ' in literal true (expecting 'e')"
         );
-        assert_eq!(syntax("é"), "invalid character 'Ã' looking for beginning of value");
-        assert_eq!(syntax("[1] x"), "invalid character 'x' after top-level value");
+        assert_eq!(
+            syntax("é"),
+            "invalid character 'Ã' looking for beginning of value"
+        );
+        assert_eq!(
+            syntax("[1] x"),
+            "invalid character 'x' after top-level value"
+        );
         assert_eq!(
             syntax(&"[".repeat(10_001)),
             "invalid character '[' exceeded max depth"
@@ -526,6 +535,9 @@ mod tests {
         let decoded = from_json(r#"{"a": [1, 2.5, "x\u00e9\ud83d\ude00\ud800"], "b": null}"#)
             .ok()
             .map(|d| crate::template::format::format_value(&d.value));
-        assert_eq!(decoded.as_deref(), Some("map[a:[1 2.5 xé😀\u{FFFD}] b:<nil>]"));
+        assert_eq!(
+            decoded.as_deref(),
+            Some("map[a:[1 2.5 xé😀\u{FFFD}] b:<nil>]")
+        );
     }
 }

@@ -10,6 +10,7 @@ mod sprig;
 mod toml_codec;
 pub mod yaml;
 mod yaml_emit;
+mod yaml_json;
 mod yaml_resolve;
 
 use crate::template::Funcs;

@@ -120,14 +120,18 @@ fn encoder(
 
 /// Adds Helm's serialization functions and Sprig's JSON ones.
 pub(crate) fn register(funcs: &mut Funcs) {
-    encoder(funcs, "toYaml", true, |v, w| Ok(trim_newline(yaml::to_yaml(v, w)?)));
+    encoder(funcs, "toYaml", true, |v, w| {
+        Ok(trim_newline(yaml::to_yaml(v, w)?))
+    });
     encoder(funcs, "mustToYaml", false, |v, w| {
         Ok(trim_newline(yaml::to_yaml(v, w)?))
     });
     encoder(funcs, "toYamlPretty", true, |v, w| {
         Ok(trim_newline(yaml::to_yaml_pretty(v, w)?))
     });
-    encoder(funcs, "toJson", true, |v, w| json::to_json(v, json::Style::GO, w));
+    encoder(funcs, "toJson", true, |v, w| {
+        json::to_json(v, json::Style::GO, w)
+    });
     encoder(funcs, "mustToJson", false, |v, w| {
         json::to_json(v, json::Style::GO, w)
     });
@@ -163,13 +167,17 @@ pub(crate) fn register(funcs: &mut Funcs) {
             Err(message) => (Value::Nil, Some(message)),
         }
     });
-    decoder(funcs, "fromJson", |text, target| match json_decode::from_json(text) {
-        Ok(decoded) => {
-            let fitted = decoded.fit(target);
-            (fitted.value, fitted.error)
-        }
-        Err(message) => (Value::Nil, Some(message)),
-    });
+    decoder(
+        funcs,
+        "fromJson",
+        |text, target| match json_decode::from_json(text) {
+            Ok(decoded) => {
+                let fitted = decoded.fit(target);
+                (fitted.value, fitted.error)
+            }
+            Err(message) => (Value::Nil, Some(message)),
+        },
+    );
     funcs.insert("mustFromJson", |_, args| {
         arity("mustFromJson", args, 1)?;
         let text = string("mustFromJson", args, 0)?;

@@ -99,7 +99,12 @@ impl Encoder<'_> {
         self.write("\n")
     }
 
-    fn encode(&mut self, key: &[String], value: &Value, depth: usize) -> Result<(), SerializeError> {
+    fn encode(
+        &mut self,
+        key: &[String],
+        value: &Value,
+        depth: usize,
+    ) -> Result<(), SerializeError> {
         self.work.spend(1)?;
         if depth > MAX_DEPTH {
             return Err(error("value nested too deeply"));

@@ -24,6 +24,7 @@ use std::rc::Rc;
 use crate::funcs::json::{self, format_json_float};
 use crate::funcs::serialize::{SerializeError, Work};
 use crate::funcs::yaml_emit::{self, Dialect, Event, ScalarStyle};
+use crate::funcs::yaml_json;
 use crate::funcs::yaml_resolve::{key_less, sort_by_less, string_style};
 use crate::template::format::format_float;
 use crate::template::value::{Value, base64_encode};
@@ -31,9 +32,11 @@ use crate::template::value::{Value, base64_encode};
 /// sigs.k8s.io/yaml's `Marshal`: the YAML text `toYaml` prints (before Helm trims its final
 /// line break).
 pub fn to_yaml(value: &Value, work: &mut Work) -> Result<String, SerializeError> {
-    // Go's JSON encoder runs first; its errors (NaN, cycles) are the ones reported.
-    json::to_json(value, json::Style::GO, work)
+    // Go's JSON encoder runs first; its errors (NaN, cycles) are the ones reported, then
+    // those of go-yaml reading its text.
+    let json = json::to_json(value, json::Style::GO, work)
         .map_err(|err| SerializeError::Go(format!("error marshaling into JSON: {err}")))?;
+    yaml_json::check(&json)?;
     let events = events(value, Dialect::V2, work)?;
     yaml_emit::emit(&events, Dialect::V2, work)
 }
@@ -81,7 +84,7 @@ fn events(value: &Value, dialect: Dialect, work: &mut Work) -> Result<Vec<Event>
             Frame::Map(entries, next, identity) => match entries.get(*next) {
                 Some((key, item)) => {
                     *next += 1;
-                    out.push(key_event(key, dialect)?);
+                    out.push(string_event(key, dialect));
                     pending = Some(item.clone());
                 }
                 None => {
@@ -110,11 +113,11 @@ fn open(
             Dialect::V2 => json_number_as_yaml(*x)?,
             Dialect::V3 => yaml_float(*x),
         })),
-        Value::String(s) => out.push(string_event(s, dialect)?),
-        Value::Object(object) => out.push(string_event(&object.format(), dialect)?),
+        Value::String(s) => out.push(string_event(s, dialect)),
+        Value::Object(object) => out.push(string_event(&object.format(), dialect)),
         // JSON writes bytes as base64; go-yaml v3 as a sequence of numbers.
         Value::Bytes(bytes) if dialect == Dialect::V2 => {
-            out.push(string_event(&base64_encode(bytes), dialect)?);
+            out.push(string_event(&base64_encode(bytes), dialect));
         }
         Value::Bytes(bytes) => {
             let items = bytes.iter().map(|b| Value::Int(i64::from(*b))).collect();
@@ -148,38 +151,13 @@ fn open(
     Ok(None)
 }
 
-/// A string as go-yaml's encoder writes it. For v2 the string went through JSON text that
-/// go-yaml v2 parsed: characters its reader refuses fail there.
-fn string_event(s: &str, dialect: Dialect) -> Result<Event, SerializeError> {
-    if dialect == Dialect::V2 && s.chars().any(rejected_by_reader) {
-        return Err(SerializeError::Go(
-            "yaml: control characters are not allowed".to_owned(),
-        ));
-    }
-    Ok(Event::Scalar(Rc::from(s), string_style(s, dialect)))
-}
-
-/// Keys longer than this in JSON (quotes included) are not simple keys for go-yaml's
-/// scanner, and the JSON text fails to parse.
-const MAX_SIMPLE_KEY_CHARS: usize = 1024;
-
-fn key_event(key: &str, dialect: Dialect) -> Result<Event, SerializeError> {
-    let event = string_event(key, dialect)?;
-    if dialect == Dialect::V2 {
-        let mut quoted = String::new();
-        json::write_string(&mut quoted, key, true);
-        if quoted.chars().count() > MAX_SIMPLE_KEY_CHARS {
-            return Err(SerializeError::Go(
-                "yaml: did not find expected ',' or '}'".to_owned(),
-            ));
-        }
-    }
-    Ok(event)
-}
-
-/// Characters Go's JSON encoder leaves as they are but go-yaml's reader refuses.
-fn rejected_by_reader(c: char) -> bool {
-    matches!(c as u32, 0x7F..=0x84 | 0x86..=0x9F | 0xFFFE | 0xFFFF)
+/// A string as go-yaml's encoder writes it; for v2, as read back from JSON.
+fn string_event(s: &str, dialect: Dialect) -> Event {
+    let s = match dialect {
+        Dialect::V2 => yaml_json::fold_line_breaks(s),
+        Dialect::V3 => s.into(),
+    };
+    Event::Scalar(Rc::from(&*s), string_style(&s, dialect))
 }
 
 /// A float64 as go-yaml v2 reads back its JSON text: integral text is an integer (int64 or
@@ -222,8 +200,9 @@ pub fn from_yaml(text: &str) -> Result<Value, String> {
         ));
     }
     match parsed.documents.first().and_then(|d| d.root.as_ref()) {
-        Some(root) => json_value(root)
-            .map_err(|message| format!("error converting YAML to JSON: {message}")),
+        Some(root) => {
+            json_value(root).map_err(|message| format!("error converting YAML to JSON: {message}"))
+        }
         None => Ok(Value::Nil),
     }
 }

@@ -52,7 +52,10 @@ fn is_base60_float(s: &str) -> bool {
     if !bytes.get(i).is_some_and(u8::is_ascii_digit) {
         return false;
     }
-    while bytes.get(i).is_some_and(|b| b.is_ascii_digit() || *b == b'_') {
+    while bytes
+        .get(i)
+        .is_some_and(|b| b.is_ascii_digit() || *b == b'_')
+    {
         i += 1;
     }
     let mut groups = 0;
@@ -71,7 +74,10 @@ fn is_base60_float(s: &str) -> bool {
     }
     if bytes.get(i) == Some(&b'.') {
         i += 1;
-        while bytes.get(i).is_some_and(|b| b.is_ascii_digit() || *b == b'_') {
+        while bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_digit() || *b == b'_')
+        {
             i += 1;
         }
     }
@@ -232,25 +238,26 @@ fn is_digit(c: char) -> bool {
 fn digit_run(chars: &[char], start: usize, mut n: i64) -> (usize, i64) {
     let mut end = start;
     while let Some(&c) = chars.get(end).filter(|c| is_digit(**c)) {
-        n = n.wrapping_mul(10).wrapping_add(i64::from(c as u32) - i64::from(b'0'));
+        n = n
+            .wrapping_mul(10)
+            .wrapping_add(i64::from(c as u32) - i64::from(b'0'));
         end += 1;
     }
     (end, n)
 }
 
-/// A stable merge sort by a `less` function; unlike the standard sorts it cannot panic when
-/// `less` is not a strict order.
+/// A stable merge sort by a `less` function. Unlike the standard sorts it cannot panic when
+/// `less` is not an order, as go-yaml's key comparison sometimes is not (`a1b`, `a01`, `a10`
+/// form a cycle; Go's own output for such keys varies from run to run).
 pub(crate) fn sort_by_less<T>(items: Vec<T>, less: &impl Fn(&T, &T) -> bool) -> Vec<T> {
     if items.len() <= 1 {
         return items;
     }
     let mut left = items;
     let right = left.split_off(left.len() / 2);
-    let left = sort_by_less(left, less);
-    let right = sort_by_less(right, less);
+    let mut left = sort_by_less(left, less).into_iter().peekable();
+    let mut right = sort_by_less(right, less).into_iter().peekable();
     let mut merged = Vec::with_capacity(left.len() + right.len());
-    let mut left = left.into_iter().peekable();
-    let mut right = right.into_iter().peekable();
     loop {
         let take_right = match (left.peek(), right.peek()) {
             (Some(l), Some(r)) => less(r, l),
@@ -258,12 +265,11 @@ pub(crate) fn sort_by_less<T>(items: Vec<T>, less: &impl Fn(&T, &T) -> bool) -> 
             (None, Some(_)) => true,
             (None, None) => break,
         };
-        let next = if take_right {
+        merged.extend(if take_right {
             right.next()
         } else {
             left.next()
-        };
-        merged.extend(next);
+        });
     }
     merged
 }
