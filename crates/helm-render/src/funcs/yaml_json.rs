@@ -113,11 +113,11 @@ fn scan(json: &str) -> Option<(usize, SerializeError)> {
                     if after_break {
                         let rest = json.get(at..).unwrap_or_default();
                         if document_indicator(rest) {
-                            // A scanner error: its lines count from one.
-                            let line = if start.1 != 0 { start.1 } else { line } + 1;
+                            // A scanner error, located where it is found; its lines count
+                            // from one.
                             return Some((
                                 at,
-                                located(line, "found unexpected document indicator"),
+                                located(line + 1, "found unexpected document indicator"),
                             ));
                         }
                     }
@@ -137,8 +137,9 @@ fn scan(json: &str) -> Option<(usize, SerializeError)> {
                     expect_key = false;
                     let length = index - start.0;
                     if length > MAX_SIMPLE_KEY_CHARS || line != start.1 {
+                        // Located at the `:`, or else where the mapping opened.
                         let context = open.last().map_or(0, |(_, opened)| *opened);
-                        let at = if context != 0 { context } else { line };
+                        let at = if line != 0 { line } else { context };
                         return Some((offset, located(at, "did not find expected ',' or '}'")));
                     }
                 }
