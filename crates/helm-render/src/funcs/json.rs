@@ -19,6 +19,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
+use crate::funcs::json_decode::{self, Decoded};
 use crate::funcs::serialize::{SerializeError, Work};
 use crate::template::format::format_float;
 use crate::template::value::{Value, base64_encode};
@@ -48,6 +49,26 @@ impl Style {
         escape_html: false,
         indent: false,
     };
+}
+
+/// Go's `json.Unmarshal` into `interface{}` (Sprig's `mustFromJson`): numbers become float64,
+/// objects maps; the error is worded as Go's.
+///
+/// ```
+/// use helm_render::funcs::json::from_json;
+/// use helm_render::template::value::Value;
+///
+/// assert_eq!(from_json("[1, \"a\"]"), Ok(Value::from(vec![Value::Float(1.0), Value::from("a")])));
+/// assert_eq!(from_json("[1,").unwrap_err(), "unexpected end of JSON input");
+/// ```
+pub fn from_json(text: &str) -> Result<Value, String> {
+    match json_decode::from_json(text)? {
+        Decoded { value, error: None } => Ok(value),
+        Decoded {
+            error: Some(message),
+            ..
+        } => Err(message),
+    }
 }
 
 /// Go starts checking for cycles this deep (`startDetectingCyclesAfter`).

@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 use crate::template::format::quote;
 use crate::template::value::Value;
 
-/// Go's `maxNestingDepth`.
-const MAX_NESTING: usize = 10_000;
+/// Deepest nesting accepted. Go allows 10,000 levels; values that deep would overflow the
+/// native stack of code that walks them recursively (printing, dropping), so the limit is
+/// the one kubeward's YAML reader applies. Deeper text fails with Go's "exceeded max depth".
+const MAX_NESTING: usize = 256;
 
 /// A decoded value and the first error met while decoding it (a number out of range leaves
 /// nil in its place and decoding goes on, as in Go).
@@ -525,7 +527,7 @@ mod tests {
             "invalid character 'x' after top-level value"
         );
         assert_eq!(
-            syntax(&"[".repeat(10_001)),
+            syntax(&"[".repeat(MAX_NESTING + 1)),
             "invalid character '[' exceeded max depth"
         );
     }

@@ -180,15 +180,7 @@ pub(crate) fn register(funcs: &mut Funcs) {
     );
     funcs.insert("mustFromJson", |_, args| {
         arity("mustFromJson", args, 1)?;
-        let text = string("mustFromJson", args, 0)?;
-        match json_decode::from_json(&text) {
-            Ok(Decoded { value, error: None }) => Ok(value),
-            Ok(Decoded {
-                error: Some(message),
-                ..
-            })
-            | Err(message) => Err(FuncError::Message(message)),
-        }
+        json::from_json(&string("mustFromJson", args, 0)?).map_err(FuncError::Message)
     });
     funcs.insert("fromToml", |_, args| {
         arity("fromToml", args, 1)?;
