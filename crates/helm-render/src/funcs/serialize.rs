@@ -151,6 +151,12 @@ pub(crate) fn register(funcs: &mut Funcs) {
     // BurntSushi/toml's errors are returned as the text.
     funcs.insert("toToml", |exec, args| {
         arity("toToml", args, 1)?;
+        if matches!(arg(args, 0), Value::Nil | Value::Missing) {
+            // BurntSushi asks nil for its type, and Go's reflect panics.
+            return Err(FuncError::Message(
+                "reflect: call of reflect.Value.Type on zero Value".to_owned(),
+            ));
+        }
         let text = with_budget(exec, |work| toml_codec::to_toml(arg(args, 0), work))?;
         Ok(Value::from(text.unwrap_or_else(|message| message)))
     });

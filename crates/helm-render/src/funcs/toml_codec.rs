@@ -3,7 +3,8 @@
 //! The encoder is BurntSushi's, for the values templates hold: a map's plain keys first, then
 //! its tables (`[a.b]`, indented two spaces a level) and arrays of tables (`[[a]]`), keys
 //! sorted bytewise, maps inside arrays written inline. Reading uses the `toml` crate; dates
-//! and times come back as their TOML text.
+//! and times, which Go holds as `time.Time`, come back as the RFC 3339 text Go's JSON and
+//! YAML encoders write for them.
 
 use std::collections::BTreeMap;
 
@@ -343,8 +344,38 @@ fn toml_value(value: &toml::Value) -> Value {
         toml::Value::Integer(i) => Value::Int(*i),
         toml::Value::Float(x) => Value::Float(*x),
         toml::Value::Boolean(b) => Value::Bool(*b),
-        toml::Value::Datetime(d) => Value::from(d.to_string()),
+        toml::Value::Datetime(d) => Value::from(go_time_text(d)),
         toml::Value::Array(items) => Value::from(items.iter().map(toml_value).collect::<Vec<_>>()),
         toml::Value::Table(table) => table_value(table),
     }
+}
+
+/// A TOML date-time as Go's `time.RFC3339Nano` prints the `time.Time` BurntSushi makes of it:
+/// local dates at midnight, local times on 0000-01-01, local values at offset zero (`Z`).
+fn go_time_text(d: &toml::value::Datetime) -> String {
+    let (year, month, day) = d
+        .date
+        .map_or((0, 1, 1), |date| (date.year, date.month, date.day));
+    let (hour, minute, second, nanos) = d.time.map_or((0, 0, 0, 0), |time| {
+        (
+            time.hour,
+            time.minute,
+            time.second.unwrap_or(0),
+            time.nanosecond.unwrap_or(0),
+        )
+    });
+    let fraction = if nanos == 0 {
+        String::new()
+    } else {
+        format!(".{nanos:09}").trim_end_matches('0').to_owned()
+    };
+    let zone = match d.offset {
+        Some(toml::value::Offset::Custom { minutes }) if minutes != 0 => {
+            let sign = if minutes < 0 { '-' } else { '+' };
+            let minutes = minutes.unsigned_abs();
+            format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+        }
+        _ => "Z".to_owned(),
+    };
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}{zone}")
 }
