@@ -161,8 +161,10 @@ pub(crate) fn register(funcs: &mut Funcs) {
         Ok(Value::from(text.unwrap_or_else(|message| message)))
     });
 
-    decoder(funcs, "fromYaml", |text, target| {
-        match yaml::from_yaml(text) {
+    decoder(
+        funcs,
+        ["fromYaml", "fromYamlArray"],
+        |text, target| match yaml::from_yaml(text) {
             Ok(value) => {
                 let fitted = Decoded { value, error: None }.fit(target);
                 let error = fitted
@@ -171,11 +173,11 @@ pub(crate) fn register(funcs: &mut Funcs) {
                 (fitted.value, error)
             }
             Err(message) => (Value::Nil, Some(message)),
-        }
-    });
+        },
+    );
     decoder(
         funcs,
-        "fromJson",
+        ["fromJson", "fromJsonArray"],
         |text, target| match json_decode::from_json(text) {
             Ok(decoded) => {
                 let fitted = decoded.fit(target);
@@ -198,28 +200,24 @@ pub(crate) fn register(funcs: &mut Funcs) {
     });
 }
 
-/// A decoding function pair: `NAME` into a map (the error under `Error`) and `NAMEArray`
-/// into a list (the error as its only item).
+/// A pair of decoding functions: one into a map (the error under `Error`) and one into a
+/// list (the error as its only item).
 fn decoder(
     funcs: &mut Funcs,
-    name: &'static str,
+    [map_name, list_name]: [&'static str; 2],
     decode: fn(&str, Target) -> (Value, Option<String>),
 ) {
-    funcs.insert(name, move |_, args| {
-        arity(name, args, 1)?;
-        let (value, error) = decode(&string(name, args, 0)?, Target::Map);
+    funcs.insert(map_name, move |_, args| {
+        arity(map_name, args, 1)?;
+        let (value, error) = decode(&string(map_name, args, 0)?, Target::Map);
         Ok(match error {
             Some(message) => with_error(value, message),
             None => value,
         })
     });
-    let array_name: &'static str = match name {
-        "fromYaml" => "fromYamlArray",
-        _ => "fromJsonArray",
-    };
-    funcs.insert(array_name, move |_, args| {
-        arity(array_name, args, 1)?;
-        let (value, error) = decode(&string(array_name, args, 0)?, Target::List);
+    funcs.insert(list_name, move |_, args| {
+        arity(list_name, args, 1)?;
+        let (value, error) = decode(&string(list_name, args, 0)?, Target::List);
         Ok(match error {
             Some(message) => Value::from(vec![Value::from(message)]),
             None => value,
