@@ -47,10 +47,18 @@ pub fn to_yaml_pretty(value: &Value, work: &mut Work) -> Result<String, Serializ
     yaml_emit::emit(&events, Dialect::V3, work)
 }
 
-/// An open collection during the walk.
+/// An open collection during the walk and the position reached in it.
 enum Frame {
-    List(Rc<Vec<Value>>, usize),
-    Map(Vec<(String, Value)>, usize, usize),
+    List {
+        items: Rc<Vec<Value>>,
+        next: usize,
+    },
+    Map {
+        entries: Vec<(String, Value)>,
+        next: usize,
+        /// The map's address, for finding maps that contain themselves.
+        identity: usize,
+    },
 }
 
 /// The events of a value: through JSON for v2 (`toYaml`), as Go values for v3.
@@ -71,7 +79,7 @@ fn events(value: &Value, dialect: Dialect, work: &mut Work) -> Result<Vec<Event>
             break;
         };
         match frame {
-            Frame::List(items, next) => match items.get(*next) {
+            Frame::List { items, next } => match items.get(*next) {
                 Some(item) => {
                     *next += 1;
                     pending = Some(item.clone());
@@ -81,7 +89,11 @@ fn events(value: &Value, dialect: Dialect, work: &mut Work) -> Result<Vec<Event>
                     stack.pop();
                 }
             },
-            Frame::Map(entries, next, identity) => match entries.get(*next) {
+            Frame::Map {
+                entries,
+                next,
+                identity,
+            } => match entries.get(*next) {
                 Some((key, item)) => {
                     *next += 1;
                     out.push(string_event(key, dialect));
@@ -122,11 +134,17 @@ fn open(
         Value::Bytes(bytes) => {
             let items = bytes.iter().map(|b| Value::Int(i64::from(*b))).collect();
             out.push(Event::SequenceStart);
-            return Ok(Some(Frame::List(Rc::new(items), 0)));
+            return Ok(Some(Frame::List {
+                items: Rc::new(items),
+                next: 0,
+            }));
         }
         Value::List(items) => {
             out.push(Event::SequenceStart);
-            return Ok(Some(Frame::List(Rc::clone(items), 0)));
+            return Ok(Some(Frame::List {
+                items: Rc::clone(items),
+                next: 0,
+            }));
         }
         Value::Map(map) => {
             // Go's JSON encoder rejects cycles before this runs; v3 would recurse forever.
@@ -145,7 +163,11 @@ fn open(
                 key_less(&a.0, &b.0, dialect)
             });
             out.push(Event::MappingStart);
-            return Ok(Some(Frame::Map(entries, 0, identity)));
+            return Ok(Some(Frame::Map {
+                entries,
+                next: 0,
+                identity,
+            }));
         }
     }
     Ok(None)
