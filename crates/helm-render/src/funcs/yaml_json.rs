@@ -15,6 +15,9 @@ const NEL: char = '\u{85}';
 /// Keys whose JSON form (quotes included) is longer than this are not simple keys.
 const MAX_SIMPLE_KEY_CHARS: usize = 1024;
 
+/// go-yaml's scanner refuses JSON nested deeper than this.
+const MAX_FLOW_LEVEL: usize = 10_000;
+
 /// go-yaml's reader decodes its input this many bytes at a time, refusing a character as
 /// soon as its chunk is decoded.
 const READER_CHUNK: usize = 512;
@@ -95,11 +98,14 @@ fn scan(json: &str) -> Option<(usize, SerializeError)> {
     while let Some((offset, c)) = chars.next() {
         index += 1;
         match c {
-            '{' => {
-                open.push((true, line));
-                expect_key = true;
+            '{' | '[' => {
+                open.push((c == '{', line));
+                expect_key = c == '{';
+                if open.len() > MAX_FLOW_LEVEL {
+                    let line = if line == 0 { 0 } else { line + 1 };
+                    return Some((offset, located(line, "exceeded max depth of 10000")));
+                }
             }
-            '[' => open.push((false, line)),
             '}' | ']' => {
                 open.pop();
             }
@@ -189,5 +195,12 @@ mod tests {
             Some("yaml: line 1: did not find expected ',' or '}'")
         );
         assert!(check("[\"a\u{7f}\"]").is_err());
+        let deep = format!("{}{}", "[".repeat(10_001), "]".repeat(10_001));
+        assert_eq!(
+            check(&deep).err().map(|e| e.to_string()).as_deref(),
+            Some("yaml: exceeded max depth of 10000")
+        );
+        let fine = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(check(&fine).is_ok());
     }
 }
