@@ -195,7 +195,13 @@ pub fn template(chart: Chart, options: &TemplateOptions) -> Result<Release, Rend
         .into());
     }
     let funcs = helm_funcs();
-    let files = render(&chart, &top, &funcs, RENDER_BUDGET, None)?;
+    let files = render(
+        &chart,
+        &top,
+        &funcs,
+        RENDER_BUDGET,
+        Some(crate::funcs::serialize::to_yaml_text),
+    )?;
     let notes_name = format!("{}/templates/NOTES.txt", chart.name());
     let notes = files
         .iter()

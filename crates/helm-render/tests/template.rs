@@ -43,6 +43,47 @@ fn sprig_cases() {
     );
 }
 
+/// Helm's serialization functions: `cases/serialize.yaml`, with outputs as Helm gives them.
+#[test]
+fn serialize_cases() {
+    run_cases(
+        include_str!("cases/serialize.yaml"),
+        &with_collections(helm_render::funcs::helm_funcs()),
+    );
+}
+
+/// Sprig's `list`, `dict` and `set`, which the serialization cases build values with, for as
+/// long as the Sprig functions do not provide them.
+fn with_collections(mut funcs: Funcs) -> Funcs {
+    if !funcs.contains("list") {
+        funcs.insert("list", |_, args| Ok(Value::from(args.to_vec())));
+    }
+    if !funcs.contains("dict") {
+        funcs.insert("dict", |_, args| {
+            let map = Value::new_map();
+            if let Value::Map(entries) = &map {
+                for pair in args.chunks(2) {
+                    let key = helm_render::template::format::format_value(&pair[0]);
+                    let value = pair.get(1).cloned().unwrap_or_else(|| Value::from(""));
+                    entries.borrow_mut().insert(key, value);
+                }
+            }
+            Ok(map)
+        });
+    }
+    if !funcs.contains("set") {
+        funcs.insert("set", |_, args| {
+            if let (Some(Value::Map(map)), Some(Value::String(key)), Some(value)) =
+                (args.first(), args.get(1), args.get(2))
+            {
+                map.borrow_mut().insert(key.to_string(), value.clone());
+            }
+            Ok(args[0].clone())
+        });
+    }
+    funcs
+}
+
 fn run_cases(text: &str, funcs: &Funcs) {
     let parsed = kube_yaml::parse(text);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
@@ -58,7 +99,11 @@ fn run_cases(text: &str, funcs: &Funcs) {
         let result = result
             .and_then(|()| set.parse("t", &case.template, funcs))
             .and_then(|()| {
-                let data = case.data.as_ref().map_or(Value::Nil, Value::from_json);
+                // Nil data reaches Go's template as no value at all.
+                let data = match &case.data {
+                    None | Some(serde_json::Value::Null) => Value::Missing,
+                    Some(data) => Value::from_json(data),
+                };
                 set.execute("t", &data, funcs, 1_000_000)
             });
         match (&result, &case.output, &case.error) {

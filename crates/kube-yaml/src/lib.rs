@@ -12,7 +12,7 @@ mod tree;
 
 pub use de::{DeError, from_node};
 pub use range::{MAX_FILE_BYTES, TextRange};
-pub use scalar::format_go_float;
+pub use scalar::{format_go_float, resolve_plain};
 pub use tree::{Comment, Document, ParsedFile, YamlError, YamlErrorKind, parse};
 
 /// A YAML node: a value and the bytes it came from.

@@ -3,8 +3,17 @@
 
 use super::Value;
 
-/// Resolves an untagged plain scalar the way go-yaml v2 decodes it into `interface{}`.
-pub(crate) fn resolve_plain(text: &str) -> Value {
+/// Resolves an untagged plain scalar the way go-yaml v2 decodes it into `interface{}`
+/// (timestamps stay strings there).
+///
+/// ```
+/// use kube_yaml::{resolve_plain, Value};
+/// assert_eq!(resolve_plain("yes"), Value::Bool(true));
+/// assert_eq!(resolve_plain("0755"), Value::Int(493));
+/// assert_eq!(resolve_plain("1e3"), Value::Float(1000.0));
+/// assert_eq!(resolve_plain("web"), Value::Str("web".into()));
+/// ```
+pub fn resolve_plain(text: &str) -> Value {
     if let Some(value) = resolve_table(text) {
         return value;
     }

@@ -4,7 +4,15 @@
 
 pub(crate) mod args;
 mod helm;
+pub mod json;
+mod json_decode;
+pub mod serialize;
 mod sprig;
+mod toml_codec;
+pub mod yaml;
+mod yaml_emit;
+mod yaml_json;
+mod yaml_resolve;
 
 use crate::template::Funcs;
 
@@ -15,9 +23,10 @@ pub fn sprig_funcs() -> Funcs {
     funcs
 }
 
-/// Every function Helm gives templates.
+/// Every function Helm gives templates that kubeward has: Sprig's set plus Helm's own.
 pub fn helm_funcs() -> Funcs {
     let mut funcs = sprig_funcs();
     helm::register(&mut funcs);
+    serialize::register(&mut funcs);
     funcs
 }
