@@ -1,0 +1,95 @@
+//! Sprig's defaults and flow helpers: `default`, `empty`, `coalesce`, `all`, `any`,
+//! `ternary`, and `deepCopy`. "Empty" is Go's zero value: nil, false, 0, and empty strings,
+//! lists and maps; structs are never empty.
+
+use crate::funcs::args::{arg, arity, arity_min};
+use crate::template::value::Value;
+use crate::template::{FuncError, Funcs};
+
+/// Deepest nesting `deepCopy` follows (a map can hold itself through `set`).
+const MAX_DEPTH: usize = 1000;
+
+pub(super) fn register(funcs: &mut Funcs) {
+    funcs.insert("default", |_, args| {
+        arity_min("default", args, 1)?;
+        let fallback = arg(args, 0);
+        Ok(match args.get(1) {
+            Some(given) if !empty(given) => given.clone(),
+            _ => fallback.clone(),
+        })
+    });
+    funcs.insert("empty", |_, args| {
+        arity("empty", args, 1)?;
+        Ok(Value::Bool(empty(arg(args, 0))))
+    });
+    funcs.insert("coalesce", |_, args| {
+        Ok(args
+            .iter()
+            .find(|v| !empty(v))
+            .cloned()
+            .unwrap_or(Value::Nil))
+    });
+    funcs.insert("all", |_, args| {
+        Ok(Value::Bool(args.iter().all(|v| !empty(v))))
+    });
+    funcs.insert("any", |_, args| {
+        Ok(Value::Bool(args.iter().any(|v| !empty(v))))
+    });
+    funcs.insert("ternary", |_, args| {
+        arity("ternary", args, 3)?;
+        let condition = match arg(args, 2) {
+            Value::Bool(b) => *b,
+            other => {
+                return Err(FuncError::Args(format!(
+                    "wrong type for value; expected bool; got {}",
+                    other.type_name()
+                )));
+            }
+        };
+        Ok(arg(args, if condition { 0 } else { 1 }).clone())
+    });
+    for name in ["deepCopy", "mustDeepCopy"] {
+        funcs.insert(name, move |_, args| {
+            arity(name, args, 1)?;
+            deep_copy(arg(args, 0), 0)
+        });
+    }
+}
+
+/// Sprig's `empty`: whether a value is its type's zero value.
+pub(crate) fn empty(value: &Value) -> bool {
+    match value {
+        Value::Nil | Value::Missing => true,
+        Value::Bool(b) => !b,
+        Value::Int(i) => *i == 0,
+        Value::Float(x) => *x == 0.0,
+        Value::String(s) => s.is_empty(),
+        Value::List(items) => items.is_empty(),
+        Value::Map(map) => map.borrow().is_empty(),
+        Value::Bytes(bytes) => bytes.is_empty(),
+        Value::Object(object) => object.is_nil(),
+    }
+}
+
+/// copystructure's `Copy`: lists and maps copied all the way down.
+pub(crate) fn deep_copy(value: &Value, depth: usize) -> Result<Value, FuncError> {
+    if depth > MAX_DEPTH {
+        return Err(format!("deepCopy: nesting deeper than {MAX_DEPTH} levels").into());
+    }
+    Ok(match value {
+        Value::List(items) => Value::from(
+            items
+                .iter()
+                .map(|item| deep_copy(item, depth + 1))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Value::Map(map) => Value::from(
+            map.borrow()
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), deep_copy(v, depth + 1)?)))
+                .collect::<Result<std::collections::BTreeMap<_, _>, FuncError>>()?,
+        ),
+        Value::Missing => Value::Nil,
+        other => other.clone(),
+    })
+}
