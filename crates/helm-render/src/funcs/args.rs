@@ -14,14 +14,20 @@ pub fn arg(args: &[Value], index: usize) -> &Value {
 }
 
 /// A `string` parameter: Go rejects any other type.
-pub fn string(name: &str, args: &[Value], index: usize) -> Result<String, FuncError> {
+pub fn string(_name: &str, args: &[Value], index: usize) -> Result<String, FuncError> {
     match arg(args, index) {
         Value::String(s) => Ok(s.to_string()),
+        Value::Nil | Value::Missing => Err(invalid("string")),
         other => Err(FuncError::Args(format!(
             "wrong type for value; expected string; got {}",
             other.type_name()
         ))),
     }
+}
+
+/// Go's error for a nil argument to a parameter that cannot be nil (as a pipeline passes it).
+pub fn invalid(go_type: &str) -> FuncError {
+    FuncError::Args(format!("invalid value; expected {go_type}"))
 }
 
 /// Sprig's `strval`: strings as they are, bytes as text, everything else `%v`.
@@ -105,9 +111,10 @@ pub fn parse_int_base0(s: &str) -> Option<i64> {
 }
 
 /// An `int` parameter: Go accepts only integers (a float64 from values is a type error).
-pub fn int(name: &str, args: &[Value], index: usize) -> Result<i64, FuncError> {
+pub fn int(_name: &str, args: &[Value], index: usize) -> Result<i64, FuncError> {
     match arg(args, index) {
         Value::Int(i) => Ok(*i),
+        Value::Nil | Value::Missing => Err(invalid("int")),
         other => Err(FuncError::Args(format!(
             "wrong type for value; expected int; got {}",
             other.type_name()
@@ -118,7 +125,7 @@ pub fn int(name: &str, args: &[Value], index: usize) -> Result<i64, FuncError> {
 /// A `map[string]interface{}` parameter; nil is Go's nil map (empty, and a fresh map when
 /// written to).
 pub fn map(
-    name: &str,
+    _name: &str,
     args: &[Value],
     index: usize,
 ) -> Result<crate::template::value::Map, FuncError> {

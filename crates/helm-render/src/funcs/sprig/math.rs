@@ -177,7 +177,7 @@ impl Decimal {
                 }),
             Op::Div => {
                 if other.mantissa == 0 {
-                    return Err("decimal division by zero".into());
+                    return Err("decimal division by 0".into());
                 }
                 self.divide(other)
             }

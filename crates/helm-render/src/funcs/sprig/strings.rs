@@ -393,6 +393,10 @@ fn single_case(mut mapped: impl Iterator<Item = char> + Clone, c: char) -> char 
 }
 
 fn go_lower(c: char) -> char {
+    // The one letter whose simple lower case differs from the first of its full one.
+    if c == '\u{130}' {
+        return 'i';
+    }
     single_case(c.to_lowercase(), c)
 }
 
