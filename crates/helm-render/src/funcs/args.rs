@@ -122,8 +122,8 @@ pub fn int(_name: &str, args: &[Value], index: usize) -> Result<i64, FuncError> 
     }
 }
 
-/// A `map[string]interface{}` parameter; nil is Go's nil map (empty, and a fresh map when
-/// written to).
+/// A `map[string]interface{}` parameter. A nil argument fails as Go's does for a missing
+/// value (`hasKey .Values.nope "k"`); Go would take a literal `nil` as an empty map.
 pub fn map(
     _name: &str,
     args: &[Value],
@@ -131,7 +131,9 @@ pub fn map(
 ) -> Result<crate::template::value::Map, FuncError> {
     match arg(args, index) {
         Value::Map(map) => Ok(std::rc::Rc::clone(map)),
-        Value::Nil | Value::Missing => Ok(std::rc::Rc::default()),
+        Value::Nil | Value::Missing => Err(FuncError::Args(
+            "wrong type for value; expected map[string]interface {}; got interface {}".to_owned(),
+        )),
         other => Err(FuncError::Args(format!(
             "wrong type for value; expected map[string]interface {{}}; got {}",
             other.type_name()

@@ -51,6 +51,9 @@ pub(super) fn register(funcs: &mut Funcs) {
     for name in ["deepCopy", "mustDeepCopy"] {
         funcs.insert(name, move |_, args| {
             arity(name, args, 1)?;
+            if matches!(arg(args, 0), Value::Nil | Value::Missing) {
+                return Err("reflect: call of reflect.Value.Type on zero Value".into());
+            }
             deep_copy(arg(args, 0), 0)
         });
     }

@@ -35,9 +35,6 @@ pub(super) fn register(funcs: &mut Funcs) {
     });
     funcs.insert("set", |_, args| {
         arity("set", args, 3)?;
-        if matches!(arg(args, 0), Value::Nil) {
-            return Err("assignment to entry in nil map".into());
-        }
         let d = map("set", args, 0)?;
         let key = string("set", args, 1)?;
         d.borrow_mut().insert(key, arg(args, 2).clone());

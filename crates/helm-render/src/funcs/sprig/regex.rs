@@ -115,7 +115,7 @@ pub(crate) fn compile(source: &str) -> Result<Regex, FuncError> {
                     .lines()
                     .rev()
                     .find(|line| line.starts_with("error:"))
-                    .map(|line| line.trim_start_matches("error:").trim().to_owned())
+                    .map(|line| go_syntax_error(line.trim_start_matches("error:").trim()))
                     .unwrap_or(text),
                 regex::Error::CompiledTooBig(_) => "expression too large".to_owned(),
                 _ => "invalid pattern".to_owned(),
@@ -125,6 +125,29 @@ pub(crate) fn compile(source: &str) -> Result<Regex, FuncError> {
                 backquote(source)
             ))
         })
+}
+
+/// Go's name for a syntax error the `regex` crate describes in its own words.
+fn go_syntax_error(rust: &str) -> String {
+    let go = match rust {
+        "unclosed group" => "missing closing )",
+        "unopened group" => "unexpected )",
+        "unclosed character class" => "missing closing ]",
+        "repetition operator missing expression" => "missing argument to repetition operator",
+        "invalid character class range, the start must be <= the end" => {
+            "invalid character class range"
+        }
+        "incomplete escape sequence, reached end of pattern prematurely" => {
+            "trailing backslash at end of expression"
+        }
+        "backreferences are not supported" => "invalid escape sequence",
+        other if other.starts_with("unrecognized escape sequence") => "invalid escape sequence",
+        other if other.starts_with("look-around") => "invalid or unsupported Perl syntax",
+        other if other.contains("repetition") && other.contains("count") => "invalid repeat count",
+        other if other.contains("capture group name") => "invalid named capture",
+        other => other,
+    };
+    go.to_owned()
 }
 
 /// Rewrites Go syntax the `regex` crate reads differently: ASCII Perl classes and `\Q..\E`.
