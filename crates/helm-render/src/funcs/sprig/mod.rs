@@ -1,31 +1,46 @@
 //! Sprig's functions, as Helm registers them (every one but `env` and `expandenv`), one
 //! module per family.
+//!
+//! Functions that read the outside world are offline and deterministic: randomness comes
+//! from one seeded generator per function set (see `random`), and `getHostByName` finds
+//! nothing.
 
+mod case;
+mod crypto;
 mod defaults;
 mod dicts;
 mod encoding;
+mod hashes;
 mod lists;
 mod math;
 mod numbers;
 mod paths;
+mod random;
 mod reflect;
 mod regex;
 mod strings;
 mod strlists;
+mod urls;
 
 use crate::template::Funcs;
 
 /// Adds Sprig's functions.
 pub(crate) fn register(funcs: &mut Funcs) {
+    let rng = random::Rng::new();
+    case::register(funcs);
+    crypto::register(funcs, &rng);
     defaults::register(funcs);
     dicts::register(funcs);
     encoding::register(funcs);
+    hashes::register(funcs);
     lists::register(funcs);
     math::register(funcs);
     numbers::register(funcs);
     paths::register(funcs);
+    random::register(funcs, &rng);
     reflect::register(funcs);
     regex::register(funcs);
     strings::register(funcs);
     strlists::register(funcs);
+    urls::register(funcs);
 }
