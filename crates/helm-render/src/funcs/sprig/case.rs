@@ -239,6 +239,10 @@ fn to_pascal(s: &str) -> String {
         out.push(c);
     }
     let Some(mut r0) = r0 else {
+        // Only connectors: xstrings writes the last one twice.
+        if let Some(last) = s.chars().last() {
+            out.push(last);
+        }
         return out;
     };
     for c in chars {
