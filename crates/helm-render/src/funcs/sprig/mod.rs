@@ -18,6 +18,7 @@ mod paths;
 mod random;
 mod reflect;
 mod regex;
+mod semver;
 mod strings;
 mod strlists;
 mod urls;
@@ -40,6 +41,7 @@ pub(crate) fn register(funcs: &mut Funcs) {
     random::register(funcs, &rng);
     reflect::register(funcs);
     regex::register(funcs);
+    semver::register(funcs);
     strings::register(funcs);
     strlists::register(funcs);
     urls::register(funcs);
