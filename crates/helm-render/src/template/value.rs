@@ -51,6 +51,11 @@ pub trait Object {
     fn is_nil(&self) -> bool {
         false
     }
+    /// The object itself, for functions whose parameter is this Go type (Sprig's `date`
+    /// takes a `time.Time`).
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 impl fmt::Debug for Value {

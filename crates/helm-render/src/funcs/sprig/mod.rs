@@ -7,6 +7,7 @@
 
 mod case;
 mod crypto;
+mod dates;
 mod defaults;
 mod dicts;
 mod encoding;
@@ -21,6 +22,7 @@ mod regex;
 mod semver;
 mod strings;
 mod strlists;
+mod time;
 mod urls;
 
 use crate::template::Funcs;
@@ -30,6 +32,7 @@ pub(crate) fn register(funcs: &mut Funcs) {
     let rng = random::Rng::new();
     case::register(funcs);
     crypto::register(funcs, &rng);
+    dates::register(funcs);
     defaults::register(funcs);
     dicts::register(funcs);
     encoding::register(funcs);

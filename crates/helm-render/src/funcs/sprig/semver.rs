@@ -221,16 +221,22 @@ impl std::fmt::Display for Version {
 
 /// Another version given to a method: a `semver` result or a version string.
 fn version_arg(args: &[Value]) -> Result<Version, String> {
-    match args.first() {
-        Some(Value::Object(object)) if object.type_name() == "*semver.Version" => {
-            Version::parse(&object.format()).map_err(|_| INVALID.to_owned())
-        }
-        Some(other) => Err(format!(
+    let Some(value) = args.first() else {
+        return Err("wrong number of args: want 1 got 0".to_owned());
+    };
+    let version = match value {
+        Value::Object(object) => object
+            .as_any()
+            .and_then(|a| a.downcast_ref::<Version>())
+            .cloned(),
+        _ => None,
+    };
+    version.ok_or_else(|| {
+        format!(
             "wrong type for value; expected *semver.Version; got {}",
-            other.type_name()
-        )),
-        None => Err("wrong number of args: want 1 got 0".to_owned()),
-    }
+            value.type_name()
+        )
+    })
 }
 
 impl Object for Version {
@@ -284,6 +290,10 @@ impl Object for Version {
 
     fn format(&self) -> String {
         self.to_string()
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
 }
 
