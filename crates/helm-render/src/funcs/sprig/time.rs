@@ -197,17 +197,19 @@ impl Time {
                         out.push_str(&offset_text(self.offset, colon, seconds, false));
                     }
                 }
-                Chunk::Fraction { digits, trim } => {
+                Chunk::Fraction {
+                    digits,
+                    trim,
+                    comma,
+                } => {
+                    let separator = if comma { ',' } else { '.' };
                     let text = format!("{:09}", p.nanos);
                     let mut digits_text = text.get(..digits).unwrap_or("").to_owned();
                     if trim {
                         digits_text = digits_text.trim_end_matches('0').to_owned();
-                        if !digits_text.is_empty() {
-                            out.push('.');
-                            out.push_str(&digits_text);
-                        }
-                    } else {
-                        out.push('.');
+                    }
+                    if !trim || !digits_text.is_empty() {
+                        out.push(separator);
                         out.push_str(&digits_text);
                     }
                 }
@@ -269,6 +271,7 @@ enum Chunk {
     Fraction {
         digits: usize,
         trim: bool,
+        comma: bool,
     },
 }
 
@@ -380,6 +383,7 @@ fn next_chunk(layout: &str) -> (&str, Option<Chunk>, &str) {
                             Chunk::Fraction {
                                 digits: count.min(9),
                                 trim: digit == b'9',
+                                comma: c == b',',
                             },
                             1 + count,
                         ))
