@@ -12,6 +12,7 @@ mod defaults;
 mod dicts;
 mod encoding;
 mod hashes;
+mod json;
 mod lists;
 mod math;
 mod numbers;
@@ -37,6 +38,7 @@ pub(crate) fn register(funcs: &mut Funcs) {
     dicts::register(funcs);
     encoding::register(funcs);
     hashes::register(funcs);
+    json::register(funcs);
     lists::register(funcs);
     math::register(funcs);
     numbers::register(funcs);
