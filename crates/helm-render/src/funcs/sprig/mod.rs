@@ -6,13 +6,16 @@
 //! nothing.
 
 mod case;
+mod certs;
 mod crypto;
 mod dates;
 mod defaults;
+mod der;
 mod dicts;
 mod encoding;
 mod hashes;
 mod json;
+mod keys;
 mod lists;
 mod math;
 mod numbers;
@@ -32,6 +35,7 @@ use crate::template::Funcs;
 pub(crate) fn register(funcs: &mut Funcs) {
     let rng = random::Rng::new();
     case::register(funcs);
+    certs::register(funcs, &rng);
     crypto::register(funcs, &rng);
     dates::register(funcs);
     defaults::register(funcs);
