@@ -52,6 +52,18 @@ fn sprig_cases() {
     );
 }
 
+/// Every Sprig function Helm registers is defined (`cases/sprig_functions.txt`).
+#[test]
+fn sprig_function_set_is_complete() {
+    let funcs = helm_render::funcs::sprig_funcs();
+    let missing: Vec<&str> = include_str!("cases/sprig_functions.txt")
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter(|name| !funcs.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "undefined Sprig functions: {missing:?}");
+}
+
 fn run_cases(text: &str, funcs: &Funcs) {
     let parsed = kube_yaml::parse(text);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);

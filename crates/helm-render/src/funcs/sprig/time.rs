@@ -760,7 +760,10 @@ pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
     let mut total: u128 = 0;
     while !s.is_empty() {
         let int_len = s.bytes().take_while(u8::is_ascii_digit).count();
-        let whole: u128 = s.get(..int_len).unwrap_or("").parse().unwrap_or(0);
+        let whole: u128 = match s.get(..int_len).unwrap_or("") {
+            "" => 0,
+            digits => digits.parse().map_err(|_| invalid())?,
+        };
         s = s.get(int_len..).unwrap_or("");
         let mut frac_digits = "";
         if let Some(rest) = s.strip_prefix('.') {
@@ -797,7 +800,8 @@ pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
         if !frac_digits.is_empty() {
             let mut f: u128 = 0;
             let mut div: u128 = 1;
-            for d in frac_digits.bytes().take(30) {
+            // Digits past the eighteenth cannot change a 64-bit result.
+            for d in frac_digits.bytes().take(18) {
                 f = f * 10 + u128::from(d - b'0');
                 div *= 10;
             }
