@@ -7,7 +7,7 @@ use crate::template::value::Value;
 use crate::template::{FuncError, Funcs};
 
 /// Deepest nesting `deepCopy` follows (a map can hold itself through `set`).
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 500;
 
 pub(super) fn register(funcs: &mut Funcs) {
     funcs.insert("default", |_, args| {
@@ -54,7 +54,8 @@ pub(super) fn register(funcs: &mut Funcs) {
             if matches!(arg(args, 0), Value::Nil | Value::Missing) {
                 return Err("reflect: call of reflect.Value.Type on zero Value".into());
             }
-            deep_copy(arg(args, 0), 0)
+            let mut budget = crate::funcs::args::MAX_ITEMS;
+            deep_copy(arg(args, 0), 0, &mut budget)
         });
     }
 }
@@ -74,22 +75,31 @@ pub(crate) fn empty(value: &Value) -> bool {
     }
 }
 
-/// copystructure's `Copy`: lists and maps copied all the way down.
-pub(crate) fn deep_copy(value: &Value, depth: usize) -> Result<Value, FuncError> {
+/// copystructure's `Copy`: lists and maps copied all the way down, within `budget` values
+/// (a map holding the same map many times over would otherwise copy exponentially).
+pub(crate) fn deep_copy(
+    value: &Value,
+    depth: usize,
+    budget: &mut usize,
+) -> Result<Value, FuncError> {
     if depth > MAX_DEPTH {
         return Err(format!("deepCopy: nesting deeper than {MAX_DEPTH} levels").into());
     }
+    if *budget == 0 {
+        return Err("deepCopy: value too large to copy".into());
+    }
+    *budget -= 1;
     Ok(match value {
         Value::List(items) => Value::from(
             items
                 .iter()
-                .map(|item| deep_copy(item, depth + 1))
+                .map(|item| deep_copy(item, depth + 1, budget))
                 .collect::<Result<Vec<_>, _>>()?,
         ),
         Value::Map(map) => Value::from(
             map.borrow()
                 .iter()
-                .map(|(k, v)| Ok((k.clone(), deep_copy(v, depth + 1)?)))
+                .map(|(k, v)| Ok((k.clone(), deep_copy(v, depth + 1, budget)?)))
                 .collect::<Result<std::collections::BTreeMap<_, _>, FuncError>>()?,
         ),
         Value::Missing => Value::Nil,

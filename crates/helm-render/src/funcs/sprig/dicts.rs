@@ -14,7 +14,7 @@ use crate::template::{FuncError, Funcs};
 use super::defaults::empty;
 
 /// Deepest nesting `merge` follows (a map can hold itself through `set`).
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 500;
 
 pub(super) fn register(funcs: &mut Funcs) {
     funcs.insert("dict", |_, args| {
@@ -119,9 +119,10 @@ pub(super) fn register(funcs: &mut Funcs) {
         funcs.insert(name, move |_, args| {
             arity_min(name, args, 1)?;
             let dst = map(name, args, 0)?;
+            let mut budget = crate::funcs::args::MAX_ITEMS;
             for i in 1..args.len() {
                 let src = map(name, args, i)?;
-                merge_into(&dst, &src, overwrite, 0)?;
+                merge_into(&dst, &src, overwrite, 0, &mut budget)?;
             }
             Ok(Value::Map(dst))
         });
@@ -132,7 +133,13 @@ pub(super) fn register(funcs: &mut Funcs) {
 /// mergo's `Merge` of two `map[string]interface{}` with Sprig's options (`WithOverride` for
 /// `mergeOverwrite`): keys missing or empty in `dst` take `src`'s value; nested maps merge
 /// recursively, in place; lists are values, never merged; a nil in `src` only overwrites.
-fn merge_into(dst: &Map, src: &Map, overwrite: bool, depth: usize) -> Result<(), FuncError> {
+fn merge_into(
+    dst: &Map,
+    src: &Map,
+    overwrite: bool,
+    depth: usize,
+    budget: &mut usize,
+) -> Result<(), FuncError> {
     if depth > MAX_DEPTH {
         return Err(format!("merge: nesting deeper than {MAX_DEPTH} levels").into());
     }
@@ -145,6 +152,10 @@ fn merge_into(dst: &Map, src: &Map, overwrite: bool, depth: usize) -> Result<(),
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     for (key, value) in entries {
+        if *budget == 0 {
+            return Err("merge: values too large to merge".into());
+        }
+        *budget -= 1;
         let current = dst.borrow().get(&key).cloned();
         if matches!(value, Value::Nil | Value::Missing) {
             if overwrite {
@@ -153,7 +164,7 @@ fn merge_into(dst: &Map, src: &Map, overwrite: bool, depth: usize) -> Result<(),
             continue;
         }
         if let (Value::Map(src_map), Some(Value::Map(dst_map))) = (&value, &current) {
-            merge_into(dst_map, src_map, overwrite, depth + 1)?;
+            merge_into(dst_map, src_map, overwrite, depth + 1, budget)?;
         }
         if let Some(current) = &current {
             let keep = !empty(current)

@@ -10,7 +10,11 @@ use crate::template::value::Value;
 use crate::template::{FuncError, Funcs};
 
 /// Deepest nesting encoded (a map can hold itself through `set`).
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 500;
+
+/// The longest JSON text made (a map holding the same map many times over would otherwise
+/// grow exponentially).
+const MAX_LEN: usize = 16 << 20;
 
 pub(super) fn register(funcs: &mut Funcs) {
     for (name, pretty, escape_html, must) in [
@@ -69,6 +73,9 @@ fn encode(
             "json: unsupported value: encountered a cycle via {}",
             value.type_name()
         ));
+    }
+    if out.len() > MAX_LEN {
+        return Err("json: value too large to encode".to_owned());
     }
     match value {
         Value::Nil | Value::Missing => out.push_str("null"),

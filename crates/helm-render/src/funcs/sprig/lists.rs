@@ -7,6 +7,7 @@ use crate::template::value::Value;
 use crate::template::{FuncError, Funcs};
 
 use super::defaults::empty;
+use super::reflect::Equality;
 
 /// Go's message for `reflect.TypeOf(nil).Kind()`, which Sprig's list functions call first.
 pub(super) const NIL_DEREF: &str =
@@ -71,9 +72,10 @@ pub(super) fn register(funcs: &mut Funcs) {
     both(funcs, "uniq", "mustUniq", |name, args| {
         arity(name, args, 1)?;
         let items = items_of(args.first(), "Cannot find uniq on type")?;
+        let mut equality = Equality::new();
         let mut out: Vec<Value> = Vec::new();
         for item in items {
-            if !out.contains(&item) {
+            if !equality.contains(&out, &item)? {
                 out.push(item);
             }
         }
@@ -83,12 +85,14 @@ pub(super) fn register(funcs: &mut Funcs) {
         arity_min(name, args, 1)?;
         let items = items_of(args.first(), "Cannot find without on type")?;
         let omit = args.get(1..).unwrap_or_default();
-        Ok(Value::from(
-            items
-                .into_iter()
-                .filter(|item| !omit.contains(item))
-                .collect::<Vec<_>>(),
-        ))
+        let mut equality = Equality::new();
+        let mut out = Vec::new();
+        for item in items {
+            if !equality.contains(omit, &item)? {
+                out.push(item);
+            }
+        }
+        Ok(Value::from(out))
     });
     both(funcs, "has", "mustHas", |name, args| {
         arity(name, args, 2)?;
@@ -97,7 +101,7 @@ pub(super) fn register(funcs: &mut Funcs) {
             None | Some(Value::Nil | Value::Missing) => Ok(Value::Bool(false)),
             haystack => {
                 let items = items_of(haystack, "Cannot find has on type")?;
-                Ok(Value::Bool(items.contains(&needle)))
+                Ok(Value::Bool(Equality::new().contains(&items, &needle)?))
             }
         }
     });
