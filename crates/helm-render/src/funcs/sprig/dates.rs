@@ -14,7 +14,9 @@ use crate::funcs::args::{arg, arity, string};
 use crate::template::value::Value;
 use crate::template::{FuncError, Funcs};
 
-use super::time::{Time, format_duration, parse, parse_duration};
+use super::duration::{format_duration, parse_duration};
+use super::layout::parse;
+use super::time::Time;
 
 /// The instant `now` returns, in Unix seconds: 2024-01-01T00:00:00Z.
 pub(crate) const FIXED_NOW: i64 = 1_704_067_200;
