@@ -16,7 +16,19 @@ mod yaml_resolve;
 
 use crate::template::Funcs;
 
-/// text/template's functions plus Sprig's.
+/// text/template's functions plus Sprig's. Each call makes a new set, whose random
+/// functions start from the same seed: a render that uses its own set is reproducible.
+///
+/// ```
+/// use helm_render::template::{TemplateSet, value::Value};
+///
+/// let funcs = helm_render::funcs::sprig_funcs();
+/// let mut set = TemplateSet::default();
+/// let text = r#"{{ $d := dict "b" 2 }}{{ $_ := merge $d (dict "a" 1 "b" 3) }}{{ $d | toRawJson }} {{ "web" | upper | quote }}"#;
+/// set.parse("t", text, &funcs).unwrap();
+/// let out = set.execute("t", &Value::Nil, &funcs, 10_000).unwrap();
+/// assert_eq!(out.text, r#"{"a":1,"b":2} "WEB""#);
+/// ```
 pub fn sprig_funcs() -> Funcs {
     let mut funcs = Funcs::builtin();
     sprig::register(&mut funcs);

@@ -118,7 +118,29 @@ fn encoder(
     });
 }
 
-/// Adds Helm's serialization functions and Sprig's JSON ones.
+/// Adds the JSON functions Helm keeps from Sprig: `toPrettyJson`, `toRawJson`, their `must`
+/// variants and `mustFromJson` (Helm replaces `toJson`, `mustToJson` and `fromJson`).
+pub(crate) fn register_sprig(funcs: &mut Funcs) {
+    encoder(funcs, "toPrettyJson", true, |v, w| {
+        json::to_json(v, json::Style::INDENTED, w)
+    });
+    encoder(funcs, "mustToPrettyJson", false, |v, w| {
+        json::to_json(v, json::Style::INDENTED, w)
+    });
+    // Sprig's toRawJson panics on error, unlike the other non-must functions.
+    encoder(funcs, "toRawJson", false, |v, w| {
+        json::to_json(v, json::Style::RAW, w)
+    });
+    encoder(funcs, "mustToRawJson", false, |v, w| {
+        json::to_json(v, json::Style::RAW, w)
+    });
+    funcs.insert("mustFromJson", |_, args| {
+        arity("mustFromJson", args, 1)?;
+        json::from_json(&string("mustFromJson", args, 0)?).map_err(FuncError::Message)
+    });
+}
+
+/// Adds Helm's serialization functions.
 pub(crate) fn register(funcs: &mut Funcs) {
     encoder(funcs, "toYaml", true, |v, w| {
         Ok(trim_newline(yaml::to_yaml(v, w)?))
@@ -134,19 +156,6 @@ pub(crate) fn register(funcs: &mut Funcs) {
     });
     encoder(funcs, "mustToJson", false, |v, w| {
         json::to_json(v, json::Style::GO, w)
-    });
-    encoder(funcs, "toPrettyJson", true, |v, w| {
-        json::to_json(v, json::Style::INDENTED, w)
-    });
-    encoder(funcs, "mustToPrettyJson", false, |v, w| {
-        json::to_json(v, json::Style::INDENTED, w)
-    });
-    // Sprig's toRawJson panics on error, unlike the other non-must functions.
-    encoder(funcs, "toRawJson", false, |v, w| {
-        json::to_json(v, json::Style::RAW, w)
-    });
-    encoder(funcs, "mustToRawJson", false, |v, w| {
-        json::to_json(v, json::Style::RAW, w)
     });
     // BurntSushi/toml's errors are returned as the text.
     funcs.insert("toToml", |exec, args| {
@@ -186,10 +195,6 @@ pub(crate) fn register(funcs: &mut Funcs) {
             Err(message) => (Value::Nil, Some(message)),
         },
     );
-    funcs.insert("mustFromJson", |_, args| {
-        arity("mustFromJson", args, 1)?;
-        json::from_json(&string("mustFromJson", args, 0)?).map_err(FuncError::Message)
-    });
     funcs.insert("fromToml", |_, args| {
         arity("fromToml", args, 1)?;
         let text = string("fromToml", args, 0)?;

@@ -11,11 +11,22 @@ pub fn format_float(x: f64) -> String {
 /// `%v` of a value (`fmt.Sprint`).
 pub fn format_value(value: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, value);
+    write_value(&mut out, value, &mut Vec::new());
     out
 }
 
-fn write_value(out: &mut String, value: &Value) {
+/// The most text one value prints as. A map can hold itself, or the same map many times
+/// over (Sprig's `set` and `merge` share maps), where Go would print until memory or stack
+/// runs out; here a map inside itself, and anything past this size, prints as `...`.
+const MAX_LEN: usize = 16 << 20;
+
+fn write_value(out: &mut String, value: &Value, open: &mut Vec<*const ()>) {
+    if out.len() > MAX_LEN {
+        if !out.ends_with("...") {
+            out.push_str("...");
+        }
+        return;
+    }
     match value {
         Value::Nil => out.push_str("<nil>"),
         Value::Missing => out.push_str("<no value>"),
@@ -29,11 +40,17 @@ fn write_value(out: &mut String, value: &Value) {
                 if i > 0 {
                     out.push(' ');
                 }
-                write_value(out, item);
+                write_value(out, item, open);
             }
             out.push(']');
         }
         Value::Map(map) => {
+            let id = std::rc::Rc::as_ptr(map).cast::<()>();
+            if open.contains(&id) {
+                out.push_str("...");
+                return;
+            }
+            open.push(id);
             out.push_str("map[");
             for (i, (key, item)) in map.borrow().iter().enumerate() {
                 if i > 0 {
@@ -41,9 +58,10 @@ fn write_value(out: &mut String, value: &Value) {
                 }
                 out.push_str(key);
                 out.push(':');
-                write_value(out, item);
+                write_value(out, item, open);
             }
             out.push(']');
+            open.pop();
         }
         Value::Bytes(bytes) => {
             out.push('[');

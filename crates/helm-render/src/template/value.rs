@@ -63,6 +63,11 @@ pub trait Object {
             None => Ok(serde_json::Value::String(self.format())),
         }
     }
+    /// The object itself, for functions whose parameter is this Go type (Sprig's `date`
+    /// takes a `time.Time`).
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 impl fmt::Debug for Value {
