@@ -18,24 +18,33 @@ const EXIT_RENDER_FAILED: u8 = 1;
 const DEFAULT_RELEASE_NAME: &str = "release-name";
 
 pub fn run(args: &TemplateArgs) -> Result<u8, Failure> {
-    let usage = |message: &str| format!("Error: {message}");
+    // Failures of the command line or of what it names: exit code 2.
+    let failure = |message: &str| format!("Error: {message}");
     if let Some(version) = &args.kube_version {
         KubeVersion::parse(version)
-            .map_err(|err| usage(&format!("invalid kube version '{version}': {err}")))?;
+            .map_err(|err| failure(&format!("invalid kube version '{version}': {err}")))?;
     }
     let (release, chart) = match args.names.as_slice() {
         [chart] => (DEFAULT_RELEASE_NAME, chart),
         [_, _] if args.generate_name => {
-            return Err(usage("cannot set --generate-name and also specify a name"));
+            return Err(failure(
+                "cannot set --generate-name and also specify a name",
+            ));
         }
         [name, chart] => (name.as_str(), chart),
-        _ => return Err(usage("expected [NAME] CHART")),
+        _ => return Err(failure("expected [NAME] CHART")),
     };
-    let source = charts::read(Path::new(chart)).map_err(|message| usage(&message))?;
-    let mut options = args.helm.template_options().map_err(|m| usage(&m))?;
+    let source = charts::read(Path::new(chart)).map_err(|message| failure(&message))?;
+    let mut options = args
+        .helm
+        .template_options()
+        .map_err(|message| failure(&message))?;
     // Bad `--set` syntax and unparsable values files are errors of the command line, found
     // before the chart is looked at, as helm finds them.
-    options.values.merge().map_err(|m| usage(&m))?;
+    options
+        .values
+        .merge()
+        .map_err(|message| failure(&message))?;
     options.release_name = release.to_owned();
     options.namespace.clone_from(&args.namespace);
     options.kube_version.clone_from(&args.kube_version);
