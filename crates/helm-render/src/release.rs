@@ -149,6 +149,12 @@ pub fn template(chart: Chart, options: &TemplateOptions) -> Result<Release, Rend
             )
         })?;
     }
+    validate_release_name(&options.release_name).map_err(|e| {
+        format!(
+            "release name check failed: release name {}: {e}",
+            crate::template::format::quote(&options.release_name)
+        )
+    })?;
     process_dependencies(&mut chart, &vals);
     let kube_version = match &options.kube_version {
         Some(text) => Some(
@@ -225,6 +231,39 @@ pub fn template(chart: Chart, options: &TemplateOptions) -> Result<Release, Rend
         crds,
         notes,
     })
+}
+
+/// Longest release name Helm accepts: names of the objects a chart creates are often the
+/// release name plus a suffix, and must stay within Kubernetes' 63 characters.
+pub const MAX_RELEASE_NAME_LEN: usize = 53;
+
+/// Helm's `ValidateReleaseName`: dot-separated DNS labels (lower-case letters, digits and
+/// inner dashes), at most [`MAX_RELEASE_NAME_LEN`] bytes.
+///
+/// ```
+/// use helm_render::release::validate_release_name;
+///
+/// assert!(validate_release_name("shop.v2-canary").is_ok());
+/// assert!(validate_release_name("Shop").is_err());
+/// assert!(validate_release_name("-shop").is_err());
+/// ```
+pub fn validate_release_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("no name provided".to_owned());
+    }
+    let label_ok = |label: &str| {
+        let bytes = label.as_bytes();
+        let alnum = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        bytes.first().is_some_and(alnum)
+            && bytes.last().is_some_and(alnum)
+            && bytes.iter().all(|b| alnum(b) || *b == b'-')
+    };
+    if name.len() > MAX_RELEASE_NAME_LEN || !name.split('.').all(label_ok) {
+        return Err(format!(
+            "invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than {MAX_RELEASE_NAME_LEN}"
+        ));
+    }
+    Ok(())
 }
 
 /// `CRDObjects`: files in `crds/` (YAML or JSON) of the chart and its subcharts.

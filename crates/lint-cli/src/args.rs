@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use lint_core::Severity;
 
+use crate::helm_args::HelmArgs;
+
 /// kubeward: a Kubernetes policy linter that points at the exact node at fault.
 #[derive(Debug, Parser)]
 #[command(name = "kubeward", version, about, max_term_width = 100)]
@@ -19,6 +21,12 @@ pub enum Command {
     Lint(LintArgs),
     /// List the rules.
     Rules(RulesArgs),
+    /// Render a Helm chart and print what `helm template` prints.
+    ///
+    /// NAME is the release name (default `release-name`); CHART is a chart directory or a
+    /// packaged chart (`.tgz`). Exit codes: 1 when the chart does not load or render (helm
+    /// fails too), 2 for usage errors and input that cannot be read.
+    Template(TemplateArgs),
     /// Print a rule's documentation.
     Explain {
         /// Rule id, name or alias (e.g. KW301 or image-latest-tag).
@@ -79,6 +87,40 @@ pub struct LintArgs {
     /// Worker threads [default: one per core].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(override_usage = "kubeward template [NAME] CHART [OPTIONS]")]
+pub struct TemplateArgs {
+    /// `[NAME] CHART`, described in the command's help.
+    #[arg(value_name = "CHART", num_args = 1..=2, required = true, hide = true)]
+    pub names: Vec<String>,
+    /// Accepted as helm accepts it: with no NAME, `helm template` names the release
+    /// `release-name` all the same.
+    #[arg(short = 'g', long)]
+    pub generate_name: bool,
+    /// Namespace of the release (.Release.Namespace).
+    #[arg(short = 'n', long, value_name = "NAMESPACE", default_value = "default")]
+    pub namespace: String,
+    /// Kubernetes version for .Capabilities.KubeVersion, e.g. 1.31 or v1.31.2 [default:
+    /// v1.35.0, as helm v4.1.4].
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    #[command(flatten)]
+    pub helm: HelmArgs,
+    /// Include the CRDs of the charts' crds/ folders in the output.
+    #[arg(long)]
+    pub include_crds: bool,
+    /// Leave test hooks out of the output.
+    #[arg(long)]
+    pub skip_tests: bool,
+    /// Leave hooks out of the output.
+    #[arg(long)]
+    pub no_hooks: bool,
+    /// Only print the manifests rendered from these templates, e.g. templates/service.yaml
+    /// (repeatable; `*` and `?` match within a path element).
+    #[arg(short = 's', long, value_name = "TEMPLATE")]
+    pub show_only: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]

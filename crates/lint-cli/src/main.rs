@@ -1,10 +1,14 @@
 //! The `kubeward` command line: finds files and configuration, runs the core, prints a
-//! format, and sets the exit code (0 clean, 1 findings, 2 usage or input errors).
+//! format, and sets the exit code (0 clean, 1 findings or a chart that fails to render, 2
+//! usage or input errors).
 
 mod args;
+mod charts;
 mod files;
+mod helm_args;
 mod output;
 mod settings;
+mod template;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -23,6 +27,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         Command::Lint(lint) => run_lint(&lint),
         Command::Rules(rules) => run_rules(&rules),
+        Command::Template(template) => template::run(&template),
         Command::Explain { rule, policy } => run_explain(&rule, &policy),
     };
     match result {
