@@ -1,6 +1,8 @@
 //! Which files a run lints: explicit files as given, directories walked recursively for
 //! `.yaml`, `.yml` and `.json` (hidden directories and excluded paths skipped), `-` for
-//! standard input. Files are read in path order so output never depends on the walk.
+//! standard input. A directory holding `Chart.yaml` is a Helm chart: all of its files are read
+//! (templates, helpers, `.helmignore`, packaged subcharts), for the core to render. Files are
+//! read in path order so output never depends on the walk.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -98,10 +100,18 @@ pub fn collect(
                 let hidden_dir = entry.file_type().is_dir() && is_hidden(entry.file_name());
                 !hidden_dir && !excludes.matches(entry.path(), &cwd)
             });
+        let mut charts: Vec<PathBuf> = Vec::new();
         for entry in walk {
             match entry {
+                Ok(entry) if entry.file_type().is_dir() => {
+                    if entry.path().join("Chart.yaml").is_file() {
+                        charts.push(entry.into_path());
+                    }
+                }
                 Ok(entry)
-                    if entry.file_type().is_file() && has_manifest_extension(entry.path()) =>
+                    if entry.file_type().is_file()
+                        && (has_manifest_extension(entry.path())
+                            || charts.iter().any(|chart| entry.path().starts_with(chart))) =>
                 {
                     found.push(entry.into_path());
                 }

@@ -19,6 +19,20 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// How the charts of the run are rendered: the release namespace and Kubernetes version
+    /// follow the configuration.
+    pub fn chart_settings(&self) -> lint_core::ChartSettings {
+        let mut defaults = lint_core::helm::TemplateOptions::default();
+        if let Some(namespace) = &self.config.namespace {
+            defaults.namespace.clone_from(namespace);
+        }
+        defaults.kube_version.clone_from(&self.config.kube_version);
+        lint_core::ChartSettings {
+            defaults,
+            charts: std::collections::BTreeMap::new(),
+        }
+    }
+
     /// Finds and reads the configuration, loads user rules, applies the command line.
     pub fn load(args: &LintArgs) -> Result<Self, Failure> {
         let cwd =

@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
 use crate::objects::{InvalidObject, Object, objects_of};
 use crate::report::Report;
 use crate::rules::{Catalog, Evaluator, Program, RawFinding, Rule, core_ids, to_rego};
-use crate::source::{SourceFile, SourceId, SourceSet, Span, TextRange};
+use crate::source::{Role, SourceFile, SourceId, SourceSet, Span, TextRange};
 use crate::suppress::{self, Directive};
 use crate::yaml::{self, YamlErrorKind, first_line};
 
@@ -32,10 +32,22 @@ pub struct Linter {
 impl Linter {
     /// Lints a set of files.
     pub fn lint(&self, sources: &SourceSet) -> Report {
-        let files: Vec<(SourceId, &SourceFile)> = sources.iter().collect();
+        // A chart's own files are templates; their rendered output is linted instead.
+        let files: Vec<(SourceId, &SourceFile)> = sources
+            .iter()
+            .filter(|(_, file)| file.role() != Role::Chart)
+            .collect();
         let parsed: Vec<FileOutcome> = par_map(files, |(id, file)| self.read_file(id, file));
 
         let mut diagnostics = Vec::new();
+        for problem in sources.chart_problems() {
+            diagnostics.extend(self.core_diagnostic(
+                core_ids::RENDER_ERROR,
+                problem.message.clone(),
+                problem.span,
+                None,
+            ));
+        }
         let mut objects = Vec::new();
         let mut directives = Vec::new();
         for outcome in parsed {
@@ -95,6 +107,9 @@ impl Linter {
             }
         }
         self.apply_suppressions(sources, &mut diagnostics, &mut directives);
+        for located in &mut diagnostics {
+            to_templates(sources, &mut located.diagnostic);
+        }
 
         diagnostics.retain(|d| {
             sources
@@ -104,7 +119,10 @@ impl Linter {
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Report {
             diagnostics: diagnostics.into_iter().map(|d| d.diagnostic).collect(),
-            files: sources.len(),
+            files: sources
+                .iter()
+                .filter(|(_, file)| file.role() != Role::Rendered)
+                .count(),
             objects: object_count,
         }
     }
@@ -351,6 +369,37 @@ impl Linter {
             },
             object: None,
         })
+    }
+}
+
+/// Moves a finding in rendered chart output to the template text that produced it, keeping
+/// the rendered node as a related label.
+fn to_templates(sources: &SourceSet, diagnostic: &mut Diagnostic) {
+    let template_of = |span: Span| {
+        sources
+            .get(span.source)
+            .and_then(SourceFile::origin)
+            .and_then(|origin| origin.map(span.range))
+    };
+    for label in &mut diagnostic.related {
+        if let Some(span) = template_of(label.span) {
+            label.span = span;
+        }
+    }
+    if let Some(span) = template_of(diagnostic.primary.span) {
+        let rendered = std::mem::replace(&mut diagnostic.primary.span, span);
+        let text = |span: Span| sources.get(span.source).map(|f| f.slice(span.range));
+        // Template text copied as is needs no second snippet; a value written by an action
+        // is shown as rendered.
+        if text(rendered) != text(span) {
+            diagnostic.related.insert(
+                0,
+                Label {
+                    span: rendered,
+                    message: Some("rendered here".to_owned()),
+                },
+            );
+        }
     }
 }
 
