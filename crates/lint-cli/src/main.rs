@@ -55,7 +55,7 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
         eprintln!("warning: no manifest files (.yaml, .yml, .json) found");
     }
     let mut sources = inputs.sources;
-    sources.render_charts(&settings.chart_settings());
+    sources.render_charts(&settings.chart_settings()?);
     let report = linter.lint(&sources);
     let fail_on = args
         .fail_on

@@ -23,7 +23,16 @@ pub struct ChartSettings {
 
 impl ChartSettings {
     fn options(&self, root: &str) -> &TemplateOptions {
-        self.charts.get(root).unwrap_or(&self.defaults)
+        let key = |path: &str| {
+            path.trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_owned()
+        };
+        let root = key(root);
+        self.charts
+            .iter()
+            .find(|(path, _)| key(path) == root)
+            .map_or(&self.defaults, |(_, options)| options)
     }
 }
 
@@ -298,9 +307,17 @@ fn remove_template(chart: &mut Chart, name: &str) -> bool {
         .any(|dependency| remove_template(dependency, sub))
 }
 
-/// The bytes of the action starting at `offset` (`{{ ... }}`), or of the rest of its line.
+/// The bytes of the action (`{{ ... }}`) at `offset` (its start, or a position inside it, as
+/// errors give), or of the rest of the line when there is none.
 fn action_range(text: &str, offset: usize) -> TextRange {
-    let start = offset.min(text.len());
+    let mut start = offset.min(text.len());
+    let before = text.get(..start).unwrap_or("");
+    if let Some(open) = before.rfind("{{") {
+        let between = before.get(open..).unwrap_or("");
+        if !between.contains("}}") && !between.contains('\n') {
+            start = open;
+        }
+    }
     let rest = text.get(start..).unwrap_or("");
     let len = if rest.starts_with("{{") {
         rest.find("}}").map_or(rest.len(), |end| end + 2)
@@ -434,5 +451,7 @@ mod tests {
         let text = "a: {{ .Values.x | quote }}\nb: c\n";
         assert_eq!(action_range(text, 3), TextRange::new(3, 26));
         assert_eq!(action_range(text, 27), TextRange::new(27, 31));
+        // Inside an action (an error at a function of its pipeline): the whole action.
+        assert_eq!(action_range(text, 17), TextRange::new(3, 26));
     }
 }

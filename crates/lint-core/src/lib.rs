@@ -29,7 +29,7 @@ pub use kube_yaml as yaml;
 mod suppress;
 
 pub use charts::ChartSettings;
-pub use config::{Config, ConfigError, ProxyConfig, RuleConfig};
+pub use config::{ChartConfig, Config, ConfigError, ProxyConfig, RuleConfig};
 pub use diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
 pub use lint::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, Linter, SetupError, parse_kube_version};
 pub use report::{Report, Summary};
