@@ -80,10 +80,13 @@ pub fn collect(
             stdin = Some(bytes);
             continue;
         }
-        if path.is_file() {
+        // A file of a chart (a template, values.yaml) stands for its chart.
+        let chart = path.is_file().then(|| chart_of(path)).flatten();
+        if path.is_file() && chart.is_none() {
             found.push(path.clone());
             continue;
         }
+        let path = chart.as_ref().unwrap_or(path);
         if !path.is_dir() {
             return Err(format!(
                 "error: {}: no such file or directory",
@@ -140,6 +143,31 @@ pub fn collect(
     Ok(Inputs {
         sources,
         unreadable,
+    })
+}
+
+/// The outermost chart directory (holding `Chart.yaml`) a file is in, if any: subcharts
+/// render with their parent.
+fn chart_of(file: &Path) -> Option<PathBuf> {
+    let mut chart = None;
+    let mut dir = file.parent();
+    while let Some(current) = dir {
+        let probe = if current.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            current
+        };
+        if probe.join("Chart.yaml").is_file() {
+            chart = Some(current.to_path_buf());
+        }
+        dir = current.parent();
+    }
+    chart.map(|c| {
+        if c.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            c
+        }
     })
 }
 

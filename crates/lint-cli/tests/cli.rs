@@ -452,6 +452,19 @@ fn charts_are_rendered_and_findings_reported_at_template_lines() {
         stdout(&output),
         "deploy/web/templates/deployment.yaml:15:18: warning [KW301/image-latest-tag] container \"web\" uses image \"nginx:latest\" with the moving tag :latest\n"
     );
+    // A file of the chart (as pre-commit passes changed files) stands for the chart.
+    let file = kubeward(
+        dir.path(),
+        &[
+            "lint",
+            "deploy/web/templates/deployment.yaml",
+            "--select",
+            "KW301",
+            "--format",
+            "compact",
+        ],
+    );
+    assert_eq!(stdout(&file), stdout(&output));
     let human = kubeward(
         dir.path(),
         &["lint", "deploy", "--select", "KW301", "--color", "never"],
