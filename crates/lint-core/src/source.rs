@@ -93,7 +93,8 @@ impl Origin {
         })
     }
 
-    fn segment_at(&self, offset: u32) -> Option<&OriginSegment> {
+    /// The segment holding a rendered byte.
+    pub fn segment_at(&self, offset: u32) -> Option<&OriginSegment> {
         let index = self
             .segments
             .partition_point(|segment| segment.rendered.end <= offset);

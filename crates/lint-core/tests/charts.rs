@@ -71,7 +71,7 @@ fn at(set: &SourceSet, d: &Diagnostic) -> String {
 }
 
 #[test]
-fn findings_are_reported_at_the_template_line() {
+fn findings_are_reported_at_the_template_line_or_the_value() {
     let mut set = chart(&[]);
     set.render_charts(&ChartSettings::default());
     assert!(
@@ -81,8 +81,54 @@ fn findings_are_reported_at_the_template_line() {
     );
     let report = linter(&["KW301"]).lint(&set);
     let found: Vec<String> = report.reported().map(|d| at(&set, d)).collect();
-    // The value comes from an action: the action is reported. Literal template text is
-    // reported at the text itself.
+    // `{{ .Values.image }}` wrote the value of values.yaml as is: the finding is at the value,
+    // where it is fixed. Literal template text is reported at the text itself.
+    assert_eq!(
+        found,
+        [
+            "charts/web/templates/deployment.yaml:17:18 busybox:latest",
+            "charts/web/values.yaml:1:8 nginx:latest",
+        ]
+    );
+    let from_values = report.reported().nth(1).unwrap();
+    let labels: Vec<String> = from_values
+        .related
+        .iter()
+        .map(|label| {
+            let file = set.get(label.span.source).unwrap();
+            format!(
+                "{} {} ({})",
+                file.path(),
+                file.slice(label.span.range),
+                label.message.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "charts/web/templates/deployment.yaml {{ .Values.image }} (written into the manifest here)",
+            "charts/web/templates/deployment.yaml (rendered) nginx:latest (rendered here)",
+        ]
+    );
+    let rendered = set.get(from_values.related[1].span.source).unwrap();
+    assert_eq!(rendered.role(), Role::Rendered);
+    let human = report::human(&report, &set, report::HumanOptions::default());
+    assert!(human.contains("image: {{ .Values.image }}"), "{human}");
+    assert!(human.contains("image: nginx:latest"), "{human}");
+
+    // With another value given on the command line, the value is not the one of
+    // values.yaml: the finding stays at the action.
+    let mut set = chart(&[]);
+    let mut settings = ChartSettings::default();
+    settings
+        .defaults
+        .values
+        .set
+        .push("image=redis:latest".to_owned());
+    set.render_charts(&settings);
+    let report = linter(&["KW301"]).lint(&set);
+    let found: Vec<String> = report.reported().map(|d| at(&set, d)).collect();
     assert_eq!(
         found,
         [
@@ -90,19 +136,6 @@ fn findings_are_reported_at_the_template_line() {
             "charts/web/templates/deployment.yaml:17:18 busybox:latest",
         ]
     );
-    let first = report.reported().next().unwrap();
-    let rendered = &first.related[0];
-    assert_eq!(rendered.message.as_deref(), Some("rendered here"));
-    let rendered_file = set.get(rendered.span.source).unwrap();
-    assert_eq!(
-        rendered_file.path(),
-        "charts/web/templates/deployment.yaml (rendered)"
-    );
-    assert_eq!(rendered_file.role(), Role::Rendered);
-    assert_eq!(rendered_file.slice(rendered.span.range), "nginx:latest");
-    let human = report::human(&report, &set, report::HumanOptions::default());
-    assert!(human.contains("image: {{ .Values.image }}"), "{human}");
-    assert!(human.contains("image: nginx:latest"), "{human}");
 }
 
 #[test]
@@ -133,9 +166,9 @@ fn a_failing_template_is_reported_and_the_others_are_still_linted() {
     assert_eq!(
         found,
         [
-            "KW301 charts/web/templates/deployment.yaml:15:18 {{ .Values.image }} container \"web\" uses image \"nginx:latest\" with the moving tag :latest",
             "KW301 charts/web/templates/deployment.yaml:17:18 busybox:latest container \"sidecar\" uses image \"busybox:latest\" with the moving tag :latest",
             "KW006 charts/web/templates/secret.yaml:6:13 {{ required \"password is required\" .Values.password | b64enc }} password is required",
+            "KW301 charts/web/values.yaml:1:8 nginx:latest container \"web\" uses image \"nginx:latest\" with the moving tag :latest",
         ]
     );
 }
