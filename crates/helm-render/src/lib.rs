@@ -15,5 +15,5 @@ pub mod template;
 pub mod values;
 
 pub use chart::{Chart, ChartError, ChartFile};
-pub use release::{Release, RenderError, TemplateOptions, template};
+pub use release::{Release, RenderError, TemplateOptions, render_files, template};
 pub use values::ValueOptions;

@@ -136,6 +136,39 @@ pub struct Release {
 
 /// Renders a chart as `helm template` does.
 pub fn template(chart: Chart, options: &TemplateOptions) -> Result<Release, RenderError> {
+    let (chart, files) = render_files(chart, options)?;
+    let notes_name = format!("{}/templates/NOTES.txt", chart.name());
+    let notes = files
+        .iter()
+        .find(|f| f.name == notes_name)
+        .map(|f| f.output.text.clone())
+        .unwrap_or_default();
+    let manifest_files: Vec<RenderedFile> = files
+        .iter()
+        .filter(|f| !f.name.ends_with("NOTES.txt"))
+        .cloned()
+        .collect();
+    let (hooks, manifests) = sort_manifests(&manifest_files)
+        .map_err(|e| format!("{e}\n\nUse --debug flag to render out invalid YAML"))?;
+    let crds = crd_objects(&chart, chart.name());
+    let output = print(options, &manifests, &hooks, &crds)?;
+    Ok(Release {
+        output,
+        files,
+        manifests,
+        hooks,
+        crds,
+        notes,
+    })
+}
+
+/// The first half of `helm template`: values merged and validated, dependencies processed,
+/// every template rendered (with provenance), before the output is parsed into manifests.
+/// Returns the chart as its dependencies were processed (disabled subcharts removed).
+pub fn render_files(
+    chart: Chart,
+    options: &TemplateOptions,
+) -> Result<(Chart, Vec<RenderedFile>), RenderError> {
     let vals = options.values.merge()?;
     let mut chart = chart;
     match chart.metadata.chart_type.as_str() {
@@ -208,29 +241,7 @@ pub fn template(chart: Chart, options: &TemplateOptions) -> Result<Release, Rend
         RENDER_BUDGET,
         Some(crate::funcs::serialize::to_yaml_text),
     )?;
-    let notes_name = format!("{}/templates/NOTES.txt", chart.name());
-    let notes = files
-        .iter()
-        .find(|f| f.name == notes_name)
-        .map(|f| f.output.text.clone())
-        .unwrap_or_default();
-    let manifest_files: Vec<RenderedFile> = files
-        .iter()
-        .filter(|f| !f.name.ends_with("NOTES.txt"))
-        .cloned()
-        .collect();
-    let (hooks, manifests) = sort_manifests(&manifest_files)
-        .map_err(|e| format!("{e}\n\nUse --debug flag to render out invalid YAML"))?;
-    let crds = crd_objects(&chart, chart.name());
-    let output = print(options, &manifests, &hooks, &crds)?;
-    Ok(Release {
-        output,
-        files,
-        manifests,
-        hooks,
-        crds,
-        notes,
-    })
+    Ok((chart, files))
 }
 
 /// Longest release name Helm accepts: names of the objects a chart creates are often the

@@ -1,6 +1,8 @@
 //! Which files a run lints: explicit files as given, directories walked recursively for
 //! `.yaml`, `.yml` and `.json` (hidden directories and excluded paths skipped), `-` for
-//! standard input. Files are read in path order so output never depends on the walk.
+//! standard input. A directory holding `Chart.yaml` is a Helm chart: all of its files are read
+//! (templates, helpers, `.helmignore`, packaged subcharts), for the core to render. Files are
+//! read in path order so output never depends on the walk.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -78,10 +80,13 @@ pub fn collect(
             stdin = Some(bytes);
             continue;
         }
-        if path.is_file() {
+        // A file of a chart (a template, values.yaml) stands for its chart.
+        let chart = path.is_file().then(|| chart_of(path)).flatten();
+        if path.is_file() && chart.is_none() {
             found.push(path.clone());
             continue;
         }
+        let path = chart.as_ref().unwrap_or(path);
         if !path.is_dir() {
             return Err(format!(
                 "error: {}: no such file or directory",
@@ -98,10 +103,18 @@ pub fn collect(
                 let hidden_dir = entry.file_type().is_dir() && is_hidden(entry.file_name());
                 !hidden_dir && !excludes.matches(entry.path(), &cwd)
             });
+        let mut charts: Vec<PathBuf> = Vec::new();
         for entry in walk {
             match entry {
+                Ok(entry) if entry.file_type().is_dir() => {
+                    if entry.path().join("Chart.yaml").is_file() {
+                        charts.push(entry.into_path());
+                    }
+                }
                 Ok(entry)
-                    if entry.file_type().is_file() && has_manifest_extension(entry.path()) =>
+                    if entry.file_type().is_file()
+                        && (has_manifest_extension(entry.path())
+                            || charts.iter().any(|chart| entry.path().starts_with(chart))) =>
                 {
                     found.push(entry.into_path());
                 }
@@ -130,6 +143,31 @@ pub fn collect(
     Ok(Inputs {
         sources,
         unreadable,
+    })
+}
+
+/// The outermost chart directory (holding `Chart.yaml`) a file is in, if any: subcharts
+/// render with their parent.
+fn chart_of(file: &Path) -> Option<PathBuf> {
+    let mut chart = None;
+    let mut dir = file.parent();
+    while let Some(current) = dir {
+        let probe = if current.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            current
+        };
+        if probe.join("Chart.yaml").is_file() {
+            chart = Some(current.to_path_buf());
+        }
+        dir = current.parent();
+    }
+    chart.map(|c| {
+        if c.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            c
+        }
     })
 }
 

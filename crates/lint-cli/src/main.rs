@@ -59,13 +59,15 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     if inputs.sources.is_empty() && inputs.unreadable.is_empty() {
         eprintln!("warning: no manifest files (.yaml, .yml, .json) found");
     }
-    let report = linter.lint(&inputs.sources);
+    let mut sources = inputs.sources;
+    sources.render_charts(&settings.chart_settings()?);
+    let report = linter.lint(&sources);
     let fail_on = args
         .fail_on
         .map(lint_core::Severity::from)
         .or(settings.config.fail_on)
         .unwrap_or(lint_core::Severity::Warning);
-    let rendered = output::render(&report, &inputs.sources, args.format, args.color);
+    let rendered = output::render(&report, &sources, args.format, args.color);
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(rendered.as_bytes())

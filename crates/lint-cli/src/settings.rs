@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use lint_core::{Catalog, Config, ConfigError, Linter, PolicyFile, SetupError};
+use lint_core::helm::TemplateOptions;
+use lint_core::yaml::PathSegment;
+use lint_core::{Catalog, ChartSettings, Config, ConfigError, Linter, PolicyFile, SetupError};
 
 use crate::Failure;
 use crate::args::LintArgs;
@@ -16,9 +18,72 @@ pub struct Settings {
     pub config: Config,
     pub excludes: Excludes,
     catalog: Catalog,
+    /// The directory paths in the configuration are relative to.
+    base: PathBuf,
+    cwd: PathBuf,
 }
 
 impl Settings {
+    /// How the charts of the run are rendered: the release namespace and Kubernetes version
+    /// follow the configuration; `charts:` entries add values and flags per chart.
+    pub fn chart_settings(&self) -> Result<ChartSettings, Failure> {
+        let mut defaults = TemplateOptions::default();
+        if let Some(namespace) = &self.config.namespace {
+            defaults.namespace.clone_from(namespace);
+        }
+        defaults.kube_version.clone_from(&self.config.kube_version);
+        let mut charts = std::collections::BTreeMap::new();
+        for (key, chart) in &self.config.charts {
+            let mut options = defaults.clone();
+            if let Some(name) = &chart.release_name {
+                options.release_name.clone_from(name);
+            }
+            if let Some(namespace) = &chart.namespace {
+                options.namespace.clone_from(namespace);
+            }
+            for (index, file) in chart.values.iter().enumerate() {
+                let path = self.base.join(file);
+                let text = std::fs::read_to_string(&path).map_err(|err| {
+                    let at = [
+                        PathSegment::Key("charts".into()),
+                        PathSegment::Key(key.as_str().into()),
+                        PathSegment::Key("values".into()),
+                        PathSegment::Index(index),
+                    ];
+                    render_config_error(&self.config.error_at(
+                        &at,
+                        false,
+                        format!("cannot read values file {}: {err}", path.display()),
+                    ))
+                })?;
+                options.values.files.push((display(&self.cwd, &path), text));
+            }
+            options.values.set.extend(chart.set.iter().cloned());
+            options
+                .values
+                .set_string
+                .extend(chart.set_string.iter().cloned());
+            options
+                .values
+                .set_json
+                .extend(chart.set_json.iter().cloned());
+            options
+                .values
+                .set_literal
+                .extend(chart.set_literal.iter().cloned());
+            options
+                .api_versions
+                .extend(chart.api_versions.iter().cloned());
+            options.skip_schema_validation = chart.skip_schema_validation;
+            // The set names files as the command line does: relative to the current
+            // directory, or absolute.
+            let root = self.base.join(key);
+            charts.insert(display(&self.cwd, &root), options.clone());
+            charts.insert(root.display().to_string(), options);
+        }
+        Ok(ChartSettings { defaults, charts })
+    }
+
     /// Finds and reads the configuration, loads user rules, applies the command line.
     pub fn load(args: &LintArgs) -> Result<Self, Failure> {
         let cwd =
@@ -82,6 +147,8 @@ impl Settings {
             config,
             excludes,
             catalog,
+            base,
+            cwd,
         })
     }
 
@@ -91,6 +158,27 @@ impl Settings {
             SetupError::Config(err) => render_config_error(&err),
             SetupError::Rules(errors) => render_rule_errors(&errors),
         })
+    }
+}
+
+/// A path as the file walk names it: relative to `cwd` when inside it, without `./`.
+fn display(cwd: &Path, path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let relative = path.strip_prefix(cwd).unwrap_or(path);
+    for component in relative.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if parts.last().is_some_and(|p| p != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    if relative.is_absolute() {
+        format!("/{}", joined.trim_start_matches('/'))
+    } else {
+        joined
     }
 }
 

@@ -397,3 +397,128 @@ fn rules_and_explain() {
     let unknown = kubeward(&root, &["explain", "nope"]);
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+const CHART_DEPLOYMENT: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+  namespace: {{ .Release.Namespace }}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+"#;
+
+fn write_chart(dir: &Path) {
+    write(
+        dir,
+        "deploy/web/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+    );
+    write(
+        dir,
+        "deploy/web/values.yaml",
+        "image:\n  repository: nginx\n  tag: latest\n",
+    );
+    write(
+        dir,
+        "deploy/web/templates/deployment.yaml",
+        CHART_DEPLOYMENT,
+    );
+    write(
+        dir,
+        "deploy/web/templates/NOTES.txt",
+        "{{ .Release.Name }} is installed.\n",
+    );
+    write(dir, "deploy/web/ci/prod.yaml", "image:\n  tag: \"1.27\"\n");
+}
+
+#[test]
+fn charts_are_rendered_and_findings_reported_at_template_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    write_chart(dir.path());
+    let output = kubeward(
+        dir.path(),
+        &["lint", "deploy", "--select", "KW301", "--format", "compact"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "deploy/web/templates/deployment.yaml:15:18: warning [KW301/image-latest-tag] container \"web\" uses image \"nginx:latest\" with the moving tag :latest\n"
+    );
+    // A file of the chart (as pre-commit passes changed files) stands for the chart.
+    let file = kubeward(
+        dir.path(),
+        &[
+            "lint",
+            "deploy/web/templates/deployment.yaml",
+            "--select",
+            "KW301",
+            "--format",
+            "compact",
+        ],
+    );
+    assert_eq!(stdout(&file), stdout(&output));
+    let human = kubeward(
+        dir.path(),
+        &["lint", "deploy", "--select", "KW301", "--color", "never"],
+    );
+    snapshot("chart_human", &stdout(&human));
+
+    // Values per chart in the configuration: the production tag is pinned.
+    write(
+        dir.path(),
+        ".kubeward.yaml",
+        "charts:\n  deploy/web:\n    release-name: shop\n    values: [deploy/web/ci/prod.yaml]\n",
+    );
+    let output = kubeward(dir.path(), &["lint", "deploy", "--select", "KW301"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    // A values file that cannot be read is a configuration error at its entry.
+    write(
+        dir.path(),
+        ".kubeward.yaml",
+        "charts:\n  deploy/web:\n    values: [missing.yaml]\n",
+    );
+    let output = kubeward(dir.path(), &["lint", "deploy"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(".kubeward.yaml:3:14: cannot read values file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_chart_that_fails_to_render_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    write_chart(dir.path());
+    write(
+        dir.path(),
+        "deploy/web/templates/secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: {{ required \"set password\" .Values.password }}\n",
+    );
+    let output = kubeward(
+        dir.path(),
+        &[
+            "lint",
+            "deploy",
+            "--select",
+            "KW006,KW301",
+            "--format",
+            "compact",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "deploy/web/templates/deployment.yaml:15:18: warning [KW301/image-latest-tag] container \"web\" uses image \"nginx:latest\" with the moving tag :latest\n\
+         deploy/web/templates/secret.yaml:6:13: error [KW006/helm-render-error] set password\n"
+    );
+}

@@ -46,6 +46,9 @@ pub struct Config {
     /// Per-rule settings, by id or name.
     #[serde(default)]
     pub rules: BTreeMap<String, RuleConfig>,
+    /// How Helm charts are rendered, by chart directory (or `.tgz`) relative to this file.
+    #[serde(default)]
+    pub charts: BTreeMap<String, ChartConfig>,
     /// Where the configuration was read from, to locate later errors.
     #[serde(skip)]
     pub origin: Option<ConfigOrigin>,
@@ -61,6 +64,39 @@ pub struct RuleConfig {
     /// Parameters, validated against the rule's schema.
     #[serde(default)]
     pub params: Option<serde_json::Value>,
+}
+
+/// How one Helm chart is rendered: the flags `helm template` would be given.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ChartConfig {
+    /// Release name (default `release-name`).
+    #[serde(default)]
+    pub release_name: Option<String>,
+    /// Release namespace (default: the configured `namespace`, else `default`).
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Values files (`-f`), relative to the configuration file, in order.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// `--set` expressions.
+    #[serde(default)]
+    pub set: Vec<String>,
+    /// `--set-string` expressions.
+    #[serde(default)]
+    pub set_string: Vec<String>,
+    /// `--set-json` expressions.
+    #[serde(default)]
+    pub set_json: Vec<String>,
+    /// `--set-literal` expressions.
+    #[serde(default)]
+    pub set_literal: Vec<String>,
+    /// `--api-versions` the cluster offers besides the built-in ones.
+    #[serde(default)]
+    pub api_versions: Vec<String>,
+    /// `--skip-schema-validation`.
+    #[serde(default)]
+    pub skip_schema_validation: bool,
 }
 
 /// The egress proxy of the cluster: where workloads must send their outbound HTTP(S) traffic.

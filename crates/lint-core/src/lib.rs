@@ -14,6 +14,7 @@
 //! assert_eq!(compact, "role.yaml:7:15: error [KW101/rbac-wildcard] Role \"all\" grants every resource (\"*\") in rules[0]\n");
 //! ```
 
+pub mod charts;
 pub mod config;
 pub mod diagnostic;
 mod lint;
@@ -21,14 +22,20 @@ pub mod objects;
 pub mod report;
 pub mod rules;
 pub mod source;
+/// Helm charts rendered as `helm template` renders them (the `helm-render` crate).
+pub use helm_render as helm;
 /// YAML read the way Kubernetes reads it, with byte ranges (the `kube-yaml` crate).
 pub use kube_yaml as yaml;
 mod suppress;
 
-pub use config::{Config, ConfigError, ProxyConfig, RuleConfig};
+pub use charts::ChartSettings;
+pub use config::{ChartConfig, Config, ConfigError, ProxyConfig, RuleConfig};
 pub use diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
 pub use lint::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, Linter, SetupError, parse_kube_version};
 pub use report::{Report, Summary};
 pub use rules::{Catalog, PolicyFile, Rule, RuleError, RuleMeta};
-pub use source::{Position, SourceFile, SourceId, SourceSet, Span, TextRange};
+pub use source::{
+    ChartProblem, Origin, OriginSegment, Position, Role, SourceFile, SourceId, SourceSet, Span,
+    TextRange,
+};
 pub use suppress::{ANNOTATION as SUPPRESSION_ANNOTATION, COMMENT_MARKER as SUPPRESSION_MARKER};

@@ -31,6 +31,87 @@ pub struct Position {
     pub offset: u32,
 }
 
+/// What the linter does with a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Manifests: parsed, and their objects linted.
+    Manifest,
+    /// A file of a Helm chart (template, values, helper): not parsed as manifests; findings
+    /// in its rendered output are reported here.
+    Chart,
+    /// The output of a chart template, with the template position of every byte.
+    Rendered,
+}
+
+/// Where the bytes of a rendered file come from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// In rendered-text order.
+    pub segments: Vec<OriginSegment>,
+}
+
+/// One stretch of rendered text and the template text that produced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginSegment {
+    /// The rendered bytes.
+    pub rendered: TextRange,
+    /// The template file.
+    pub source: SourceId,
+    /// The template bytes: the copied text when `exact`, otherwise the whole action
+    /// (`{{ ... }}`) whose value was written.
+    pub template: TextRange,
+    /// Whether the rendered bytes are a verbatim copy of the template bytes.
+    pub exact: bool,
+}
+
+impl Origin {
+    /// The template span of a rendered range: the copied text itself, or the action that
+    /// wrote it. A range across several segments maps to where it starts, extended to where
+    /// it ends when both are copied text of the same file.
+    pub fn map(&self, range: TextRange) -> Option<Span> {
+        let first = self.segment_at(range.start)?;
+        let start = self.template_offset(first, range.start);
+        let mut span = if first.exact {
+            let end = self.template_offset(first, range.end.min(first.rendered.end));
+            TextRange::new(start, end.max(start))
+        } else {
+            first.template
+        };
+        if range.end > first.rendered.end {
+            if let Some(last) = self.segment_at(range.end.saturating_sub(1)) {
+                if last.source == first.source && last.exact && first.exact {
+                    let end = self.template_offset(last, range.end);
+                    if end >= span.start {
+                        span = TextRange::new(span.start, end);
+                    }
+                }
+            }
+        }
+        Some(Span {
+            source: first.source,
+            range: span,
+        })
+    }
+
+    /// The segment holding a rendered byte.
+    pub fn segment_at(&self, offset: u32) -> Option<&OriginSegment> {
+        let index = self
+            .segments
+            .partition_point(|segment| segment.rendered.end <= offset);
+        self.segments
+            .get(index)
+            .filter(|segment| segment.rendered.start <= offset)
+    }
+
+    fn template_offset(&self, segment: &OriginSegment, offset: u32) -> u32 {
+        if segment.exact {
+            segment.template.start + (offset.saturating_sub(segment.rendered.start))
+        } else {
+            segment.template.start
+        }
+    }
+}
+
 /// One input file.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -39,6 +120,10 @@ pub struct SourceFile {
     line_starts: Vec<u32>,
     reported: bool,
     invalid_utf8_at: Option<u32>,
+    /// The original bytes, kept only when they are not UTF-8 (a packaged chart).
+    bytes: Option<Arc<[u8]>>,
+    role: Role,
+    origin: Option<Arc<Origin>>,
 }
 
 impl SourceFile {
@@ -57,7 +142,18 @@ impl SourceFile {
             line_starts,
             reported: true,
             invalid_utf8_at: None,
+            bytes: None,
+            role: Role::Manifest,
+            origin: None,
         }
+    }
+
+    /// A rendered chart template, with the provenance of its bytes.
+    pub fn rendered(path: impl Into<String>, text: impl Into<Arc<str>>, origin: Origin) -> Self {
+        let mut file = Self::new(path, text);
+        file.role = Role::Rendered;
+        file.origin = Some(Arc::new(origin));
+        file
     }
 
     /// A file from raw bytes. Invalid UTF-8 is replaced (and reported by the linter at the
@@ -68,6 +164,7 @@ impl SourceFile {
             Err(err) => {
                 let mut file = Self::new(path, String::from_utf8_lossy(bytes).into_owned());
                 file.invalid_utf8_at = Some(u32::try_from(err.valid_up_to()).unwrap_or(u32::MAX));
+                file.bytes = Some(Arc::from(bytes));
                 file
             }
         }
@@ -79,6 +176,21 @@ impl SourceFile {
     pub fn context_only(mut self) -> Self {
         self.reported = false;
         self
+    }
+
+    /// The original bytes: the text, or the raw bytes when they are not UTF-8.
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.as_deref().unwrap_or(self.text.as_bytes())
+    }
+
+    /// What the linter does with this file.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// For rendered templates: where their bytes come from.
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_deref()
     }
 
     /// The path as given.
@@ -189,6 +301,7 @@ fn line_starts(text: &str) -> Vec<u32> {
 #[derive(Debug, Clone, Default)]
 pub struct SourceSet {
     files: Vec<SourceFile>,
+    chart_problems: Vec<ChartProblem>,
 }
 
 impl SourceSet {
@@ -226,6 +339,37 @@ impl SourceSet {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+
+    /// The id of the file with this path.
+    pub fn find(&self, path: &str) -> Option<SourceId> {
+        self.iter()
+            .find(|(_, file)| file.path() == path)
+            .map(|(id, _)| id)
+    }
+
+    pub(crate) fn set_role(&mut self, id: SourceId, role: Role) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            file.role = role;
+        }
+    }
+
+    /// Problems found while rendering the set's charts.
+    pub fn chart_problems(&self) -> &[ChartProblem] {
+        &self.chart_problems
+    }
+
+    pub(crate) fn push_chart_problem(&mut self, problem: ChartProblem) {
+        self.chart_problems.push(problem);
+    }
+}
+
+/// A chart that could not be rendered (or not completely), at the position at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartProblem {
+    /// Where: the template action, the values file, or `Chart.yaml`.
+    pub span: Span,
+    /// What went wrong, as Helm says it.
+    pub message: String,
 }
 
 #[cfg(test)]

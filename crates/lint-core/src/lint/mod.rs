@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
 use crate::objects::{InvalidObject, Object, objects_of};
 use crate::report::Report;
 use crate::rules::{Catalog, Evaluator, Program, RawFinding, Rule, core_ids, to_rego};
-use crate::source::{SourceFile, SourceId, SourceSet, Span, TextRange};
+use crate::source::{Role, SourceFile, SourceId, SourceSet, Span, TextRange};
 use crate::suppress::{self, Directive};
 use crate::yaml::{self, YamlErrorKind, first_line};
 
@@ -32,10 +32,22 @@ pub struct Linter {
 impl Linter {
     /// Lints a set of files.
     pub fn lint(&self, sources: &SourceSet) -> Report {
-        let files: Vec<(SourceId, &SourceFile)> = sources.iter().collect();
+        // A chart's own files are templates; their rendered output is linted instead.
+        let files: Vec<(SourceId, &SourceFile)> = sources
+            .iter()
+            .filter(|(_, file)| file.role() != Role::Chart)
+            .collect();
         let parsed: Vec<FileOutcome> = par_map(files, |(id, file)| self.read_file(id, file));
 
         let mut diagnostics = Vec::new();
+        for problem in sources.chart_problems() {
+            diagnostics.extend(self.core_diagnostic(
+                core_ids::RENDER_ERROR,
+                problem.message.clone(),
+                problem.span,
+                None,
+            ));
+        }
         let mut objects = Vec::new();
         let mut directives = Vec::new();
         for outcome in parsed {
@@ -95,16 +107,30 @@ impl Linter {
             }
         }
         self.apply_suppressions(sources, &mut diagnostics, &mut directives);
+        let mut values = ValuesFiles::default();
+        for located in &mut diagnostics {
+            to_templates(sources, &mut values, &mut located.diagnostic);
+        }
 
         diagnostics.retain(|d| {
             sources
                 .get(d.diagnostic.primary.span.source)
                 .is_some_and(SourceFile::is_reported)
         });
-        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // By file path (files added while rendering charts come last in the set), position,
+        // rule and message.
+        let path = |d: &Located| {
+            sources
+                .get(d.diagnostic.primary.span.source)
+                .map_or("", SourceFile::path)
+        };
+        diagnostics.sort_by(|a, b| (path(a), a.sort_key()).cmp(&(path(b), b.sort_key())));
         Report {
             diagnostics: diagnostics.into_iter().map(|d| d.diagnostic).collect(),
-            files: sources.len(),
+            files: sources
+                .iter()
+                .filter(|(_, file)| file.role() != Role::Rendered)
+                .count(),
             objects: object_count,
         }
     }
@@ -352,6 +378,122 @@ impl Linter {
             object: None,
         })
     }
+}
+
+/// Moves a finding in rendered chart output to the template text that produced it, keeping
+/// the rendered node as a related label. When the value was written by a plain
+/// `{{ .Values.a.b }}` and the chart's `values.yaml` holds exactly that value, the finding is
+/// at the value in `values.yaml`, where it is fixed, with the action as a related label.
+fn to_templates(sources: &SourceSet, values: &mut ValuesFiles, diagnostic: &mut Diagnostic) {
+    let template_of = |span: Span| {
+        sources
+            .get(span.source)
+            .and_then(SourceFile::origin)
+            .and_then(|origin| origin.map(span.range))
+    };
+    for label in &mut diagnostic.related {
+        if let Some(span) = template_of(label.span) {
+            label.span = span;
+        }
+    }
+    let Some(span) = template_of(diagnostic.primary.span) else {
+        return;
+    };
+    let rendered = std::mem::replace(&mut diagnostic.primary.span, span);
+    let text = |span: Span| sources.get(span.source).map(|f| f.slice(span.range));
+    if let Some(value) = values.origin(sources, rendered, span) {
+        diagnostic.primary.span = value;
+        diagnostic.related.insert(
+            0,
+            Label {
+                span,
+                message: Some("written into the manifest here".to_owned()),
+            },
+        );
+    }
+    // Template text copied as is needs no second snippet; a value written by an action is
+    // shown as rendered.
+    if text(rendered) != text(span) {
+        let at = usize::from(diagnostic.primary.span != span);
+        diagnostic.related.insert(
+            at,
+            Label {
+                span: rendered,
+                message: Some("rendered here".to_owned()),
+            },
+        );
+    }
+}
+
+/// The charts' `values.yaml` files, parsed when a finding needs them.
+#[derive(Default)]
+struct ValuesFiles {
+    parsed: BTreeMap<SourceId, Option<yaml::Node>>,
+}
+
+impl ValuesFiles {
+    /// Where in `values.yaml` the value rendered at `rendered` comes from, if the template
+    /// action that wrote it (`action`) is a plain `.Values` reference and the file holds
+    /// exactly the rendered value.
+    fn origin(&mut self, sources: &SourceSet, rendered: Span, action: Span) -> Option<Span> {
+        let origin = sources.get(rendered.source)?.origin()?;
+        let segment = origin.segment_at(rendered.range.start)?;
+        if segment.exact || rendered.range.end > segment.rendered.end {
+            return None;
+        }
+        let template = sources.get(action.source)?;
+        let keys = values_reference(template.slice(action.range))?;
+        let chart_dir = template
+            .path()
+            .rsplit_once("/templates/")
+            .map(|(dir, _)| dir);
+        let values_path = chart_dir.map_or_else(
+            || "values.yaml".to_owned(),
+            |dir| format!("{dir}/values.yaml"),
+        );
+        let values_id = sources.find(&values_path)?;
+        let root = self
+            .parsed
+            .entry(values_id)
+            .or_insert_with(|| {
+                let file = sources.get(values_id)?;
+                yaml::parse(file.text())
+                    .documents
+                    .into_iter()
+                    .next()
+                    .and_then(|d| d.root)
+            })
+            .as_ref()?;
+        let mut node = root;
+        for key in keys {
+            node = node.get(key)?;
+        }
+        let written = match &node.value {
+            yaml::Value::Str(text) => text.to_string(),
+            yaml::Value::Int(n) => n.to_string(),
+            yaml::Value::Bool(b) => b.to_string(),
+            _ => return None,
+        };
+        let output = sources
+            .get(rendered.source)?
+            .slice(TextRange::new(segment.rendered.start, segment.rendered.end));
+        (output == written).then_some(Span {
+            source: values_id,
+            range: node.range,
+        })
+    }
+}
+
+/// `{{ .Values.a.b }}` (with `-` trimming) → `["a", "b"]`.
+fn values_reference(action: &str) -> Option<Vec<&str>> {
+    let inner = action.strip_prefix("{{")?.strip_suffix("}}")?;
+    let inner = inner.strip_prefix('-').unwrap_or(inner);
+    let inner = inner.strip_suffix('-').unwrap_or(inner).trim();
+    let path = inner.strip_prefix(".Values.")?;
+    let keys: Vec<&str> = path.split('.').collect();
+    keys.iter()
+        .all(|k| !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then_some(keys)
 }
 
 /// An object with its Rego value, converted once and shared by input and inventory.

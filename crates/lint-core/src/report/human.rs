@@ -32,6 +32,46 @@ struct View<'a> {
     code: String,
     source: NamedSource<std::sync::Arc<str>>,
     help: Option<String>,
+    /// Related places in other files, each drawn with its own snippet.
+    elsewhere: Vec<Elsewhere>,
+}
+
+/// A related place in another file than the finding's.
+struct Elsewhere {
+    message: String,
+    source: NamedSource<std::sync::Arc<str>>,
+    range: crate::source::TextRange,
+}
+
+impl fmt::Debug for Elsewhere {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Elsewhere {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Elsewhere {}
+
+impl miette::Diagnostic for Elsewhere {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            None,
+            (self.range.start as usize, self.range.len() as usize),
+        ))))
+    }
 }
 
 impl fmt::Debug for View<'_> {
@@ -78,6 +118,15 @@ impl miette::Diagnostic for View<'_> {
         Some(&self.source)
     }
 
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.elsewhere.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.elsewhere.iter().map(|e| e as &dyn miette::Diagnostic),
+        ))
+    }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let primary = &self.diagnostic.primary;
         let file = primary.span.source;
@@ -102,37 +151,29 @@ impl miette::Diagnostic for View<'_> {
 }
 
 fn view<'a>(diagnostic: &'a Diagnostic, file: &SourceFile, sources: &SourceSet) -> View<'a> {
-    let mut help = diagnostic.help.clone();
-    // Related places in other files cannot share the snippet; name them in the help.
-    for label in diagnostic
+    // Related places in other files cannot share the snippet; each gets its own.
+    let elsewhere = diagnostic
         .related
         .iter()
         .filter(|l| l.span.source != diagnostic.primary.span.source)
-    {
-        if let Some(other) = sources.get(label.span.source) {
-            let position = other.position(label.span.range.start);
-            let note = format!(
-                "see {}:{}:{}{}",
-                other.path(),
-                position.line,
-                position.column,
-                label
+        .filter_map(|label| {
+            let other = sources.get(label.span.source)?;
+            Some(Elsewhere {
+                message: label
                     .message
-                    .as_deref()
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            );
-            help = Some(match help {
-                Some(help) => format!("{help}\n{note}"),
-                None => note,
-            });
-        }
-    }
+                    .clone()
+                    .unwrap_or_else(|| "related".to_owned()),
+                source: NamedSource::new(other.path(), other.shared_text()).with_language("yaml"),
+                range: label.span.range,
+            })
+        })
+        .collect();
     View {
         diagnostic,
         code: format!("{}/{}", diagnostic.rule.id, diagnostic.rule.name),
         source: NamedSource::new(file.path(), file.shared_text()).with_language("yaml"),
-        help,
+        help: diagnostic.help.clone(),
+        elsewhere,
     }
 }
 

@@ -142,6 +142,7 @@ pub(crate) mod core_ids {
     pub const INVALID_OBJECT: &str = "invalid-object";
     pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
     pub const RULE_ERROR: &str = "rule-evaluation-error";
+    pub const RENDER_ERROR: &str = "helm-render-error";
 }
 
 mod builtin {
@@ -341,6 +342,7 @@ mod tests {
             core_ids::INVALID_OBJECT,
             core_ids::UNUSED_SUPPRESSION,
             core_ids::RULE_ERROR,
+            core_ids::RENDER_ERROR,
         ] {
             assert!(
                 catalog
