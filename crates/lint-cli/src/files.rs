@@ -1,8 +1,8 @@
 //! Which files a run lints: explicit files as given, directories walked recursively for
 //! `.yaml`, `.yml` and `.json` (hidden directories and excluded paths skipped), `-` for
-//! standard input. A directory holding `Chart.yaml` is a Helm chart: all of its files are read
-//! (templates, helpers, `.helmignore`, packaged subcharts), for the core to render. Files are
-//! read in path order so output never depends on the walk.
+//! standard input. A directory holding `Chart.yaml` is a Helm chart: it is read whole, as
+//! `kubeward template` reads it (hidden files included, `.helmignore` applied), for the core to
+//! render. Files are read in path order so output never depends on the walk.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -69,6 +69,7 @@ pub fn collect(
     let cwd =
         std::env::current_dir().map_err(|err| format!("error: no current directory: {err}"))?;
     let mut found: Vec<PathBuf> = Vec::new();
+    let mut charts: Vec<PathBuf> = Vec::new();
     let mut stdin = None;
     let mut unreadable = Vec::new();
     for path in paths {
@@ -93,28 +94,30 @@ pub fn collect(
                 path.display()
             ));
         }
+        // Chart directories are read whole, as `kubeward template` reads them, not walked.
+        let is_chart = |dir: &Path| dir.join("Chart.yaml").is_file();
         let walk = walkdir::WalkDir::new(path)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|entry| {
+                if entry.file_type().is_dir() && is_chart(entry.path()) {
+                    return entry.depth() == 0 || !excludes.matches(entry.path(), &cwd);
+                }
                 if entry.depth() == 0 {
                     return true;
                 }
                 let hidden_dir = entry.file_type().is_dir() && is_hidden(entry.file_name());
                 !hidden_dir && !excludes.matches(entry.path(), &cwd)
             });
-        let mut charts: Vec<PathBuf> = Vec::new();
-        for entry in walk {
+        let mut walk = walk.into_iter();
+        while let Some(entry) = walk.next() {
             match entry {
-                Ok(entry) if entry.file_type().is_dir() => {
-                    if entry.path().join("Chart.yaml").is_file() {
-                        charts.push(entry.into_path());
-                    }
+                Ok(entry) if entry.file_type().is_dir() && is_chart(entry.path()) => {
+                    walk.skip_current_dir();
+                    charts.push(entry.into_path());
                 }
                 Ok(entry)
-                    if entry.file_type().is_file()
-                        && (has_manifest_extension(entry.path())
-                            || charts.iter().any(|chart| entry.path().starts_with(chart))) =>
+                    if entry.file_type().is_file() && has_manifest_extension(entry.path()) =>
                 {
                     found.push(entry.into_path());
                 }
@@ -125,7 +128,26 @@ pub fn collect(
     }
     found.sort();
     found.dedup();
+    charts.sort();
+    charts.dedup();
     let mut sources = SourceSet::new();
+    for chart in charts {
+        match crate::charts::read(&chart) {
+            Ok(crate::charts::ChartSource::Directory(files)) => {
+                let root = display(&chart);
+                for file in files {
+                    let path = if root == "." {
+                        file.name.clone()
+                    } else {
+                        format!("{root}/{}", file.name)
+                    };
+                    sources.add(SourceFile::from_bytes(path, &file.data));
+                }
+            }
+            Ok(crate::charts::ChartSource::Archive { .. }) => {}
+            Err(message) => unreadable.push(message),
+        }
+    }
     for path in found {
         match std::fs::read(&path) {
             Ok(bytes) => {
