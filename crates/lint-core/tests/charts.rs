@@ -227,10 +227,7 @@ fn suppression_comments_in_templates_apply() {
     set.render_charts(&ChartSettings::default());
     let report = linter(&["KW301"]).lint(&set);
     let found: Vec<String> = report.reported().map(|d| at(&set, d)).collect();
-    assert_eq!(
-        found,
-        ["templates/deployment.yaml:15:18 {{ .Values.image }}"]
-    );
+    assert_eq!(found, ["values.yaml:1:8 nginx:latest"]);
     assert_eq!(report.summary().suppressed, 1);
 }
 
