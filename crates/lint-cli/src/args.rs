@@ -67,9 +67,14 @@ pub struct LintArgs {
     /// references that nothing in it satisfies are reported.
     #[arg(long)]
     pub complete_inventory: bool,
-    /// Kubernetes version the manifests target, e.g. 1.31 [default: the newest known].
+    /// Kubernetes version the manifests target, e.g. 1.31 [default: the newest with embedded
+    /// schemas].
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
+    /// Directory of JSON schemas for custom resources, in kubeconform's layout
+    /// `{group}/{kind}_{version}.json` (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Vec<PathBuf>,
     /// Name to report for standard input.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use lint_core::{Catalog, Config, ConfigError, Linter, PolicyFile, SetupError};
+use lint_core::{Catalog, Config, ConfigError, Linter, PolicyFile, SchemaFile, SetupError};
 
 use crate::Failure;
 use crate::args::LintArgs;
@@ -16,6 +16,7 @@ pub struct Settings {
     pub config: Config,
     pub excludes: Excludes,
     catalog: Catalog,
+    schema_files: Vec<SchemaFile>,
 }
 
 impl Settings {
@@ -48,6 +49,13 @@ impl Settings {
             .chain(args.policy.iter().cloned())
             .collect();
         let catalog = catalog(&policy_dirs)?;
+        let schema_dirs: Vec<PathBuf> = config
+            .schema_dirs
+            .iter()
+            .map(|dir| base.join(dir))
+            .chain(args.schema_dir.iter().cloned())
+            .collect();
+        let schema_files = schema_files(&schema_dirs)?;
         for (flag, tokens) in [("--select", &args.select), ("--ignore", &args.ignore)] {
             for token in tokens {
                 if catalog.resolve_selector(token).is_empty() {
@@ -82,15 +90,23 @@ impl Settings {
             config,
             excludes,
             catalog,
+            schema_files,
         })
     }
 
     /// A linter for this configuration.
     pub fn linter(&self) -> Result<Linter, Failure> {
-        Linter::new(self.catalog.clone(), &self.config).map_err(|err| match err {
-            SetupError::Config(err) => render_config_error(&err),
-            SetupError::Rules(errors) => render_rule_errors(&errors),
-        })
+        Linter::new(self.catalog.clone(), &self.config)
+            .and_then(|linter| linter.with_schema_files(&self.schema_files))
+            .map_err(|err| match err {
+                SetupError::Config(err) => render_config_error(&err),
+                SetupError::Rules(errors) => render_rule_errors(&errors),
+                SetupError::Schemas(errors) => {
+                    let lines: Vec<String> =
+                        errors.iter().map(|err| format!("error: {err}")).collect();
+                    lines.join("\n")
+                }
+            })
     }
 }
 
@@ -142,6 +158,43 @@ pub fn catalog(dirs: &[PathBuf]) -> Result<Catalog, Failure> {
         }
     }
     Catalog::load(files).map_err(|errors| render_rule_errors(&errors))
+}
+
+/// The `.json` files of schema catalogue directories, with their paths relative to the
+/// directory (`{group}/{kind}_{version}.json`).
+fn schema_files(dirs: &[PathBuf]) -> Result<Vec<SchemaFile>, Failure> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        if !dir.is_dir() {
+            return Err(format!(
+                "error: schema directory {} does not exist",
+                dir.display()
+            ));
+        }
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry =
+                entry.map_err(|err| format!("error: cannot read {}: {err}", dir.display()))?;
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let text = std::fs::read_to_string(path)
+                .map_err(|err| format!("error: cannot read {}: {err}", path.display()))?;
+            files.push(SchemaFile {
+                path: relative,
+                display: path.display().to_string(),
+                text,
+            });
+        }
+    }
+    Ok(files)
 }
 
 fn render_rule_errors(errors: &[lint_core::RuleError]) -> Failure {

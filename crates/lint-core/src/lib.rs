@@ -20,6 +20,7 @@ mod lint;
 pub mod objects;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod source;
 /// YAML read the way Kubernetes reads it, with byte ranges (the `kube-yaml` crate).
 pub use kube_yaml as yaml;
@@ -30,5 +31,6 @@ pub use diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
 pub use lint::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, Linter, SetupError, parse_kube_version};
 pub use report::{Report, Summary};
 pub use rules::{Catalog, PolicyFile, Rule, RuleError, RuleMeta};
+pub use schema::{SchemaFile, SchemaFileError};
 pub use source::{Position, SourceFile, SourceId, SourceSet, Span, TextRange};
 pub use suppress::{ANNOTATION as SUPPRESSION_ANNOTATION, COMMENT_MARKER as SUPPRESSION_MARKER};

@@ -3,6 +3,7 @@
 //! suppressions. Files and objects are processed in parallel when the `parallel` feature is
 //! on; the output is sorted, so it does not depend on the thread count.
 
+mod schema;
 mod setup;
 
 pub use setup::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, SetupError, parse_kube_version};
@@ -27,6 +28,12 @@ pub struct Linter {
     /// Per catalogue rule: its severity when selected.
     pub(crate) enabled: Vec<Option<Severity>>,
     pub(crate) default_namespace: String,
+    /// Schema validation: target version, catalogue, compiled validators.
+    pub(crate) schemas: crate::schema::Schemas,
+    /// (apiVersion, kind) pairs removed at the target version: `api-version-removed` reports
+    /// them, schema validation skips them.
+    pub(crate) removed_apis: std::sync::Arc<std::collections::BTreeSet<(String, String)>>,
+    pub(crate) kube_version: (u32, u32),
 }
 
 impl Linter {
@@ -79,6 +86,8 @@ impl Linter {
                 }
             }
         }
+
+        diagnostics.extend(self.check_schemas(sources, &objects));
 
         for (index, loaded) in objects.iter().enumerate() {
             for node in loaded.object.annotations(suppress::ANNOTATION) {

@@ -142,6 +142,8 @@ pub(crate) mod core_ids {
     pub const INVALID_OBJECT: &str = "invalid-object";
     pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
     pub const RULE_ERROR: &str = "rule-evaluation-error";
+    pub const SCHEMA_VIOLATION: &str = "schema-violation";
+    pub const SCHEMA_NOT_FOUND: &str = "schema-not-found";
 }
 
 mod builtin {
@@ -341,6 +343,8 @@ mod tests {
             core_ids::INVALID_OBJECT,
             core_ids::UNUSED_SUPPRESSION,
             core_ids::RULE_ERROR,
+            core_ids::SCHEMA_VIOLATION,
+            core_ids::SCHEMA_NOT_FOUND,
         ] {
             assert!(
                 catalog
