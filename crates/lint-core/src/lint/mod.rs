@@ -30,9 +30,10 @@ pub struct Linter {
     pub(crate) default_namespace: String,
     /// Schema validation: target version, catalogue, compiled validators.
     pub(crate) schemas: crate::schema::Schemas,
-    /// (apiVersion, kind) pairs removed at the target version: `api-version-removed` reports
-    /// them, schema validation skips them.
-    pub(crate) removed_apis: std::sync::Arc<std::collections::BTreeSet<(String, String)>>,
+    /// The API lifecycle table's (apiVersion, kind) pairs, with whether the target version
+    /// serves them: `api-version-removed` reports those it does not, schema validation skips
+    /// them.
+    pub(crate) lifecycle: std::sync::Arc<BTreeMap<(String, String), bool>>,
     pub(crate) kube_version: (u32, u32),
 }
 

@@ -153,7 +153,7 @@ impl Linter {
         let lifecycle = program.lifecycle().map_err(|err| {
             SetupError::Rules(vec![RuleError::new("rules/lib/lifecycle.rego", None, err)])
         })?;
-        let removed_apis = super::schema::removed_at(&lifecycle, kube_version);
+        let lifecycle = super::schema::lifecycle_at(&lifecycle, kube_version);
         let schemas = Schemas::new(kube_version, &[]).map_err(SetupError::Schemas)?;
         Ok(Linter {
             catalog,
@@ -161,7 +161,7 @@ impl Linter {
             enabled,
             default_namespace,
             schemas,
-            removed_apis: removed_apis.into(),
+            lifecycle: lifecycle.into(),
             kube_version,
         })
     }

@@ -100,7 +100,10 @@ impl<K: std::hash::Hash + Eq + Clone> ValidatorCache<K> {
 /// What the schema check knows before a run: target version, catalogue, compiled validators.
 #[derive(Debug, Clone)]
 pub(crate) struct Schemas {
-    /// Target minor version (of 1.x).
+    /// Target version.
+    target: (u32, u32),
+    /// Minor version (of 1.x) of the embedded schemas used: the target's, or the nearest one
+    /// embedded when the target is older or newer than all of them.
     minor: u32,
     catalogue: Arc<BTreeMap<(String, String, String), serde_json::Value>>,
     cache: Arc<ValidatorCache<SchemaKey>>,
@@ -142,8 +145,13 @@ impl Schemas {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let minor = if version.0 == 1 { version.1 } else { u32::MAX };
+        let minor = if version.0 == 1 {
+            version.1.clamp(*VERSIONS.start(), *VERSIONS.end())
+        } else {
+            *VERSIONS.end()
+        };
         Ok(Schemas {
+            target: version,
             minor,
             catalogue: Arc::new(catalogue),
             cache: Arc::default(),
@@ -152,7 +160,7 @@ impl Schemas {
 
     /// The target version as text.
     pub(crate) fn target(&self) -> String {
-        format!("1.{}", self.minor)
+        format!("{}.{}", self.target.0, self.target.1)
     }
 
     /// Checks one object, given as its YAML node.
