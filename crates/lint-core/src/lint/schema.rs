@@ -381,3 +381,74 @@ mod tests {
         assert_eq!(yaml11_help(&Value::Bool(true), "yes", "an integer"), None);
     }
 }
+
+#[cfg(test)]
+mod lifecycle_tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+    use crate::schema::{VERSIONS, embedded_kinds};
+    use crate::{Catalog, Config, Linter};
+
+    /// The lifecycle table (rules/lib/lifecycle.rego) and the embedded schemas agree: every
+    /// API the schemas stop serving is in the table with that release, every removal the
+    /// table places inside the embedded range matches the schemas, and replacements are
+    /// served from the release the table says.
+    #[test]
+    fn the_lifecycle_table_matches_the_embedded_schemas() {
+        let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default()).unwrap();
+        let table = linter.program.lifecycle().unwrap();
+        let (oldest, newest) = (*VERSIONS.start(), *VERSIONS.end());
+        let served: std::collections::BTreeMap<(String, String), Vec<u32>> = embedded_kinds()
+            .unwrap()
+            .into_iter()
+            .map(|(api_version, kind, minors)| ((api_version, kind), minors))
+            .collect();
+        let mut problems = Vec::new();
+        for ((api_version, kind), minors) in &served {
+            let Some(&last) = minors.last() else { continue };
+            if last == newest || kind.ends_with("List") {
+                continue;
+            }
+            match table[api_version.as_str()][kind.as_str()]["removed"].as_u64() {
+                Some(removed) if removed == u64::from(last + 1) => {}
+                other => problems.push(format!(
+                    "{api_version} {kind}: the schemas stop at 1.{last}, the table says removed in {other:?}"
+                )),
+            }
+        }
+        for (api_version, kinds) in table.as_object().unwrap() {
+            for (kind, entry) in kinds.as_object().unwrap() {
+                let removed = entry["removed"].as_u64().unwrap() as u32;
+                let minors = served.get(&(api_version.clone(), kind.clone()));
+                if removed > oldest && removed <= newest + 1 {
+                    let last = minors.and_then(|m| m.last()).copied();
+                    if last != Some(removed - 1) {
+                        problems.push(format!(
+                            "{api_version} {kind}: removed in 1.{removed} by the table, last served in {last:?} by the schemas"
+                        ));
+                    }
+                }
+                for replacement in entry["replacements"].as_array().unwrap() {
+                    let (with, since) = (
+                        replacement[0].as_str().unwrap(),
+                        replacement[1].as_u64().unwrap() as u32,
+                    );
+                    let first = served
+                        .get(&(with.to_owned(), kind.clone()))
+                        .and_then(|m| m.first())
+                        .copied();
+                    let agrees = match first {
+                        Some(first) if first > oldest => first == since,
+                        Some(_) => since <= oldest,
+                        None => since < oldest,
+                    };
+                    if !agrees {
+                        problems.push(format!(
+                            "{api_version} {kind}: replacement {with} served since 1.{since} by the table, first in {first:?} by the schemas"
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}
