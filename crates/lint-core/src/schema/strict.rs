@@ -48,7 +48,7 @@ pub(super) fn tighten(schema: &mut Value, root: bool) {
             },
             "allOf" | "anyOf" | "oneOf" => {
                 if let Value::Array(items) = value {
-                    items.iter_mut().for_each(|c| tighten_branch(c));
+                    items.iter_mut().for_each(tighten_branch);
                 }
             }
             _ => {}
