@@ -83,8 +83,10 @@ apis[api_version][kind] := {"deprecated": row[2], "removed": row[3], "replacemen
 	some kind in row[1]
 }
 
-# The lifecycle of the object's apiVersion and kind, if it is in the table.
-lifecycle(obj) := apis[obj.apiVersion][obj.kind]
+# The lifecycle of the object's apiVersion and kind, if it is in the table. The linter
+# evaluates `apis` once and gives it back as data.kubeward.api_lifecycle, so that it is not
+# rebuilt for every object.
+lifecycle(obj) := data.kubeward.api_lifecycle[obj.apiVersion][obj.kind]
 
 # The target Kubernetes version, as a minor version of 1.x (newer majors remove everything).
 target_minor := data.kubeward.kube_version.minor if {
@@ -102,4 +104,6 @@ replacement(kind, entry) := sprintf("use %s", [api_version]) if {
 	kind == "PodSecurityPolicy"
 } else := "no replacement is served at the target version"
 
-removed_at_target(api_version, kind) if apis[api_version][kind].removed <= target_minor
+removed_at_target(api_version, kind) if {
+	data.kubeward.api_lifecycle[api_version][kind].removed <= target_minor
+}

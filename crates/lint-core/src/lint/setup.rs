@@ -148,11 +148,17 @@ impl Linter {
                 "string": format!("{}.{}", kube_version.0, kube_version.1),
             },
         });
-        let program = Program::compile(&catalog, &selected_indexes, environment)
+        let mut program = Program::compile(&catalog, &selected_indexes, environment)
             .map_err(SetupError::Rules)?;
         let lifecycle = program.lifecycle().map_err(|err| {
             SetupError::Rules(vec![RuleError::new("rules/lib/lifecycle.rego", None, err)])
         })?;
+        // Computed once here rather than for every object by the rules that read it.
+        program
+            .add_environment("api_lifecycle", &lifecycle)
+            .map_err(|err| {
+                SetupError::Rules(vec![RuleError::new("rules/lib/lifecycle.rego", None, err)])
+            })?;
         let lifecycle = super::schema::lifecycle_at(&lifecycle, kube_version);
         let schemas = Schemas::new(kube_version, &[]).map_err(SetupError::Schemas)?;
         Ok(Linter {

@@ -146,6 +146,21 @@ impl Program {
         serde_json::from_str(&text).map_err(|err| err.to_string())
     }
 
+    /// Adds `data.kubeward.<key>`.
+    pub(crate) fn add_environment(
+        &mut self,
+        key: &str,
+        value: &serde_json::Value,
+    ) -> Result<(), String> {
+        let mut kubeward = BTreeMap::new();
+        kubeward.insert(RegoValue::from(key), json_to_rego(value));
+        let mut data = BTreeMap::new();
+        data.insert(RegoValue::from("kubeward"), RegoValue::from(kubeward));
+        self.engine
+            .add_data(RegoValue::from(data))
+            .map_err(|err| err.to_string())
+    }
+
     /// Whether any compiled rule looks at objects of this kind.
     pub(crate) fn wants(&self, kind: &str) -> bool {
         self.rules.iter().any(|rule| rule.kinds.matches(kind))
