@@ -157,10 +157,23 @@ impl Linter {
         let path = display_path(&violation.path);
         let mut help = None;
         let (range, message) = match &violation.kind {
-            ViolationKind::UnknownField => (
-                found.key_range.unwrap_or_else(|| found.label_range()),
-                format!("{subject} has an unknown field `{path}`"),
-            ),
+            ViolationKind::UnknownField { similar } => {
+                let unknown = match violation.path.last() {
+                    Some(PathSegment::Key(key)) => key.as_str(),
+                    _ => "",
+                };
+                help = similar.as_ref().map(|field| {
+                    if field.eq_ignore_ascii_case(unknown) {
+                        format!("Did you mean `{field}`? Field names are case-sensitive.")
+                    } else {
+                        format!("Did you mean `{field}`?")
+                    }
+                });
+                (
+                    found.key_range.unwrap_or_else(|| found.label_range()),
+                    format!("{subject} has an unknown field `{path}`"),
+                )
+            }
             ViolationKind::WrongType { expected } => {
                 let actual = type_of(&found.node.value);
                 let text = file.map_or("", |f| f.slice(found.node.range));

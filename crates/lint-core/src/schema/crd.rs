@@ -77,7 +77,7 @@ impl CrdSchemas {
         &self,
         api_version: &str,
         kind: &str,
-    ) -> Option<Result<Arc<jsonschema::Validator>, String>> {
+    ) -> Option<Result<Arc<super::Compiled>, String>> {
         let key = (api_version.to_owned(), kind.to_owned());
         let schema = self.schemas.get(&key)?;
         Some(self.cache.get(&key, || compile_custom(schema)))

@@ -62,7 +62,21 @@ enum SchemaKey {
     Catalogue(String, String, String),
 }
 
-type Cell = Arc<OnceLock<Result<Arc<jsonschema::Validator>, String>>>;
+/// A compiled validator and the schema it was compiled from (to name the fields a schema
+/// declares when a field is unknown).
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    validator: jsonschema::Validator,
+    schema: serde_json::Value,
+}
+
+impl Compiled {
+    fn new(schema: serde_json::Value, validator: jsonschema::Validator) -> Self {
+        Compiled { validator, schema }
+    }
+}
+
+type Cell = Arc<OnceLock<Result<Arc<Compiled>, String>>>;
 
 /// Validators compiled on demand, shared by threads.
 #[derive(Debug)]
@@ -84,8 +98,8 @@ impl<K: std::hash::Hash + Eq + Clone> ValidatorCache<K> {
     pub(crate) fn get(
         &self,
         key: &K,
-        compile: impl FnOnce() -> Result<jsonschema::Validator, String>,
-    ) -> Result<Arc<jsonschema::Validator>, String> {
+        compile: impl FnOnce() -> Result<Compiled, String>,
+    ) -> Result<Arc<Compiled>, String> {
         let cell = {
             let mut cells = match self.cells.lock() {
                 Ok(cells) => cells,
@@ -182,8 +196,8 @@ impl Schemas {
         };
         let instance = to_json(node);
         let mut violations = Vec::new();
-        for error in validator.iter_errors(&instance) {
-            violation::translate(&error, &mut violations);
+        for error in validator.validator.iter_errors(&instance) {
+            violation::translate(&error, &validator.schema, &mut violations);
         }
         Checked::Validated(violations)
     }
@@ -195,7 +209,7 @@ impl Schemas {
         crds: &CrdSchemas,
         api_version: &str,
         kind: &str,
-    ) -> Result<Option<Arc<jsonschema::Validator>>, String> {
+    ) -> Result<Option<Arc<Compiled>>, String> {
         if let Ok(bundle) = bundle::bundle() {
             if let (Some(name), Some(slot)) = (
                 bundle.kind_name(api_version, kind),
@@ -205,7 +219,7 @@ impl Schemas {
                     return self
                         .cache
                         .get(&SchemaKey::Builtin(name), || {
-                            compile_builtin(&bundle.closure(slot, name)?)
+                            compile_builtin(bundle.closure(slot, name)?)
                         })
                         .map(Some);
                 }
@@ -271,17 +285,18 @@ pub(crate) fn split_api_version(api_version: &str) -> (&str, &str) {
     api_version.rsplit_once('/').unwrap_or(("", api_version))
 }
 
-fn compile_builtin(schema: &serde_json::Value) -> Result<jsonschema::Validator, String> {
+fn compile_builtin(schema: serde_json::Value) -> Result<Compiled, String> {
     formats::register(jsonschema::options().with_draft(jsonschema::Draft::Draft202012))
         .should_validate_formats(true)
-        .build(schema)
+        .build(&schema)
+        .map(|validator| Compiled::new(schema, validator))
         .map_err(|err| format!("the embedded schema does not compile: {err}"))
 }
 
 /// Compiles a schema written for Kubernetes (a CRD's `openAPIV3Schema`, a catalogue file):
 /// OpenAPI's dialect is draft 4, and unknown fields are refused where the API server's
 /// strict field validation refuses them.
-pub(crate) fn compile_custom(schema: &serde_json::Value) -> Result<jsonschema::Validator, String> {
+pub(crate) fn compile_custom(schema: &serde_json::Value) -> Result<Compiled, String> {
     let mut schema = schema.clone();
     strict::tighten(&mut schema, true);
     let options = match schema.get("$schema") {
@@ -291,6 +306,7 @@ pub(crate) fn compile_custom(schema: &serde_json::Value) -> Result<jsonschema::V
     formats::relax(formats::register(options))
         .should_validate_formats(true)
         .build(&schema)
+        .map(|validator| Compiled::new(schema, validator))
         .map_err(|err| format!("the schema does not compile: {err}"))
 }
 
