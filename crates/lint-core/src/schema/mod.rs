@@ -264,8 +264,14 @@ fn served_in(api_version: &str, kind: &str) -> Vec<u32> {
         .collect()
 }
 
-/// Every (apiVersion, kind) of the embedded schemas with the minor versions that serve it.
-/// For consistency checks of the API lifecycle table.
+/// Every (apiVersion, kind) of the embedded schemas with the minor versions (of 1.x) whose
+/// schemas have it; the API lifecycle table is checked against it.
+///
+/// ```
+/// let kinds = lint_core::schema::embedded_kinds().unwrap();
+/// let (_, _, minors) = kinds.iter().find(|(a, k, _)| a == "batch/v1" && k == "CronJob").unwrap();
+/// assert_eq!(minors.first(), Some(&25));
+/// ```
 pub fn embedded_kinds() -> Result<Vec<(String, String, Vec<u32>)>, String> {
     let bundle = bundle::bundle()?;
     Ok(bundle
