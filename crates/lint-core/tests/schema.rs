@@ -287,12 +287,16 @@ fn every_version_validates_and_the_default_is_the_newest() {
 fn int32_fields_refuse_numbers_go_cannot_decode() {
     let linter = linter(&["schema-violation"], None);
     let text = |replicas: &str| {
-        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: d}}}}\n  template:\n    metadata: {{labels: {{app: d}}}}\n    spec:\n      containers: [{{name: c, image: nginx:1.27}}]\n")
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: d}}}}\n  template:\n    metadata: {{labels: {{app: d}}}}\n    spec:\n      containers: [{{name: c, image: nginx:1.27}}]\n"
+        )
     };
     assert!(findings(&linter, &one_file(&text("2147483647")), "schema-violation").is_empty());
     let found = findings(&linter, &one_file(&text("2147483648")), "schema-violation");
     assert_eq!(
         found,
-        vec!["test.yaml:5:13: Deployment \"d\": `spec.replicas`: 2147483648 is greater than the maximum of 2147483647"]
+        vec![
+            "test.yaml:5:13: Deployment \"d\": `spec.replicas`: 2147483648 is greater than the maximum of 2147483647"
+        ]
     );
 }
