@@ -18,7 +18,7 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint manifests (files, directories, or `-` for standard input).
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// List the rules.
     Rules(RulesArgs),
     /// Render a Helm chart and print what `helm template` prints.
@@ -26,7 +26,7 @@ pub enum Command {
     /// NAME is the release name (default `release-name`); CHART is a chart directory or a
     /// packaged chart (`.tgz`). Exit codes: 1 when the chart does not load or render (helm
     /// fails too), 2 for usage errors and input that cannot be read.
-    Template(TemplateArgs),
+    Template(Box<TemplateArgs>),
     /// Print a rule's documentation.
     Explain {
         /// Rule id, name or alias (e.g. KW301 or image-latest-tag).
@@ -75,9 +75,14 @@ pub struct LintArgs {
     /// references that nothing in it satisfies are reported.
     #[arg(long)]
     pub complete_inventory: bool,
-    /// Kubernetes version the manifests target, e.g. 1.31 [default: the newest known].
+    /// Kubernetes version the manifests target, e.g. 1.31 [default: the newest with embedded
+    /// schemas].
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
+    /// Directory of JSON schemas for custom resources, in kubeconform's layout
+    /// `{group}/{kind}_{version}.json` (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Vec<PathBuf>,
     /// Name to report for standard input.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,

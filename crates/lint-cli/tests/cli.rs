@@ -522,3 +522,60 @@ fn a_chart_that_fails_to_render_is_a_finding() {
          deploy/web/templates/secret.yaml:6:13: error [KW006/helm-render-error] set password\n"
     );
 }
+
+#[test]
+fn schema_catalogues_from_the_command_line_and_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "catalogue/example.com/widget_v1.json",
+        r#"{"type": "object", "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer"}}}}}"#,
+    );
+    write(
+        dir.path(),
+        "widget.yaml",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: big\n  colour: red\n",
+    );
+    let args = [
+        "lint",
+        "widget.yaml",
+        "--select",
+        "KW007",
+        "--format",
+        "compact",
+    ];
+    let output = kubeward(dir.path(), &[&args[..], &["--no-config"]].concat());
+    assert_eq!(
+        stdout(&output),
+        "widget.yaml:2:7: info [KW008/schema-not-found] no schema for Widget (example.com/v1), so it is not validated\n"
+    );
+    let expected = "widget.yaml:6:9: error [KW007/schema-violation] Widget \"w\": `spec.size` must be an integer, not a string\nwidget.yaml:7:3: error [KW007/schema-violation] Widget \"w\" has an unknown field `spec.colour`\n";
+    let output = kubeward(
+        dir.path(),
+        &[&args[..], &["--no-config", "--schema-dir", "catalogue"]].concat(),
+    );
+    assert_eq!(stdout(&output), expected);
+    write(dir.path(), ".kubeward.yaml", "schema-dirs: [catalogue]\n");
+    let output = kubeward(dir.path(), &args);
+    assert_eq!(stdout(&output), expected);
+
+    write(dir.path(), "flat/widget_v1.json", "{}");
+    let output = kubeward(
+        dir.path(),
+        &[&args[..], &["--no-config", "--schema-dir", "flat"]].concat(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "widget_v1.json: a catalogue schema must be at {group}/{kind}_{version}.json"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let output = kubeward(
+        dir.path(),
+        &[&args[..], &["--no-config", "--schema-dir", "missing"]].concat(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("schema directory missing does not exist"));
+}

@@ -392,10 +392,44 @@ fn add_rendered(
     if base == "NOTES.txt" || base.starts_with('_') || output.text.trim().is_empty() {
         return;
     }
+    // The documents as Helm splits them (a line starting with `---` ends a document, even
+    // `---` followed by text, which a YAML reader would not split), each on its own after a
+    // `---` line, with the provenance of every piece carried over.
+    let mut text = String::with_capacity(output.text.len());
+    let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
+    for (offset, content) in helm_render::manifests::split_manifests(&output.text) {
+        if output.text.get(offset..offset + content.len()) != Some(content.as_str()) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str("---\n");
+        }
+        pieces.push((text.len(), offset, content.len()));
+        text.push_str(&content);
+        text.push('\n');
+    }
     let mut segments = Vec::with_capacity(output.spans.len());
     for span in &output.spans {
-        if let Some(segment) = segment(set, sources, span) {
-            segments.push(segment);
+        for &(at, offset, len) in &pieces {
+            let start = span.start.max(offset);
+            let end = span.end.min(offset + len);
+            if start >= end {
+                continue;
+            }
+            let piece = OutputSpan {
+                start: at + (start - offset),
+                end: at + (end - offset),
+                file: span.file.clone(),
+                offset: if span.exact {
+                    span.offset + (start - span.start)
+                } else {
+                    span.offset
+                },
+                exact: span.exact,
+            };
+            if let Some(segment) = segment(set, sources, &piece) {
+                segments.push(segment);
+            }
         }
     }
     let Some(template) = sources.source_of(set, name) else {
@@ -405,11 +439,7 @@ fn add_rendered(
         .get(template)
         .map(|f| format!("{} (rendered)", f.path()))
         .unwrap_or_else(|| format!("{name} (rendered)"));
-    set.add(SourceFile::rendered(
-        path,
-        output.text.as_str(),
-        Origin { segments },
-    ));
+    set.add(SourceFile::rendered(path, text, Origin { segments }));
 }
 
 fn segment(
