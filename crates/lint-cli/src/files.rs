@@ -41,7 +41,8 @@ impl Excludes {
         Ok(())
     }
 
-    fn matches(&self, path: &Path, cwd: &Path) -> bool {
+    /// Whether a path (relative to `cwd` or absolute) is excluded.
+    pub fn matches(&self, path: &Path, cwd: &Path) -> bool {
         let absolute = cwd.join(path);
         self.sets.iter().any(|(base, paths, names)| {
             let named = path.file_name().is_some_and(|name| names.is_match(name));
@@ -137,7 +138,8 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.') && name != "." && name != ".."
 }
 
-fn has_manifest_extension(path: &Path) -> bool {
+/// Whether the file has a manifest extension (`.yaml`, `.yml`, `.json`).
+pub fn has_manifest_extension(path: &Path) -> bool {
     path.extension()
         .is_some_and(|ext| EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
 }
