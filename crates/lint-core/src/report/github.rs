@@ -69,7 +69,7 @@ pub fn github(report: &Report, sources: &SourceSet, base: &PathBase) -> String {
             message.push_str(help);
         }
         if let Some(url) = &diagnostic.url {
-            message.push_str("\n");
+            message.push('\n');
             message.push_str(url);
         }
         let _ = writeln!(
