@@ -1004,3 +1004,117 @@ fn root_package_has_the_dependencies_of_lint_cli() {
         dependencies(&root.join("crates/lint-cli/Cargo.toml"))
     );
 }
+
+/// The GitHub Action's lint step, run as the runner would: inputs as variables, the
+/// `kubeward` binary on PATH, outputs to the GITHUB_OUTPUT file.
+fn action_lint(dir: &Path, inputs: &[(&str, &str)]) -> (Output, String) {
+    let binary = Path::new(env!("CARGO_BIN_EXE_kubeward"));
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let outputs = dir.join("github-output");
+    std::fs::write(&outputs, "").unwrap();
+    let mut command = Command::new("bash");
+    command
+        .arg(workspace().join("scripts/action-lint"))
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("GITHUB_OUTPUT", &outputs);
+    for (key, value) in inputs {
+        command.env(format!("KUBEWARD_{key}"), value);
+    }
+    let output = command.output().unwrap();
+    (output, std::fs::read_to_string(outputs).unwrap())
+}
+
+#[test]
+fn github_action_lints_annotates_and_writes_sarif() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "k8s/pod.yaml", LATEST);
+    write(dir.path(), "k8s/settings.yaml", CLEAN);
+    let (output, outputs) = action_lint(
+        dir.path(),
+        &[
+            ("PATHS", "k8s/pod.yaml\nk8s/settings.yaml"),
+            ("SARIF_FILE", "out/kubeward.sarif"),
+            ("ARGS", "--select KW301"),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("::warning file=k8s/pod.yaml,line=9,"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(outputs, "exit-code=1\nsarif-file=out/kubeward.sarif\n");
+    let log: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/kubeward.sarif")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(log["runs"][0]["results"][0]["ruleId"], "KW301");
+
+    let (output, outputs) = action_lint(
+        dir.path(),
+        &[
+            ("PATHS", "k8s"),
+            ("FAIL_ON", "never"),
+            ("SARIF_FILE", ""),
+            ("FORMAT", "compact"),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("k8s/pod.yaml:9:12: warning [KW301/image-latest-tag]"));
+    assert_eq!(outputs, "exit-code=1\nsarif-file=\n");
+    let (output, _) = action_lint(
+        dir.path(),
+        &[("PATHS", "missing.yaml"), ("FAIL_ON", "never")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// action.yml declares every input its steps use and passes the ones the script reads.
+#[test]
+fn github_action_definition_matches_its_script() {
+    let root = workspace();
+    let text = std::fs::read_to_string(root.join("action.yml")).unwrap();
+    let parsed = lint_core::yaml::parse(&text);
+    assert!(parsed.errors.is_empty());
+    let action = parsed.documents[0].root.as_ref().unwrap().to_json();
+    let declared: Vec<&String> = action["inputs"].as_object().unwrap().keys().collect();
+    for used in text.split("inputs.").skip(1) {
+        let name: String = used
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        assert!(
+            declared.iter().any(|d| **d == name),
+            "input `{name}` is not declared"
+        );
+    }
+    let script = std::fs::read_to_string(root.join("scripts/action-lint")).unwrap();
+    let env = &action["runs"]["steps"][1]["env"];
+    for variable in script.split("KUBEWARD_").skip(1) {
+        let name: String = variable
+            .chars()
+            .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            continue; // the `KUBEWARD_*` of a comment
+        }
+        assert!(
+            env.get(format!("KUBEWARD_{name}")).is_some(),
+            "KUBEWARD_{name} is not set by action.yml"
+        );
+    }
+    for input in declared {
+        let description = action["inputs"][input]["description"]
+            .as_str()
+            .unwrap_or("");
+        assert!(
+            !description.is_empty(),
+            "input `{input}` has no description"
+        );
+    }
+}
