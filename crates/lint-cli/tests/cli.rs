@@ -799,6 +799,22 @@ fn context_reads_the_repository_but_reports_the_given_files() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(stdout(&output), "");
+    // The summary counts the reported file, not the context.
+    let json = kubeward(
+        dir.path(),
+        &[
+            "lint",
+            "--context",
+            "--select",
+            "network-policy-missing",
+            "--format",
+            "json",
+            "apps/pod.yaml",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(report["summary"]["objects"], 1);
     let output = kubeward(
         dir.path(),
         &[&args[..], &["--context", "other/pod.yaml"]].concat(),

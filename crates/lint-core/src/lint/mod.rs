@@ -45,7 +45,15 @@ impl Linter {
         }
 
         let inventory = self.inventory(&objects);
-        let object_count = objects.len();
+        // Context-only files (see `SourceFile::context_only`) are read, not linted.
+        let object_count = objects
+            .iter()
+            .filter(|loaded| {
+                sources
+                    .get(loaded.object.source)
+                    .is_some_and(SourceFile::is_reported)
+            })
+            .count();
         match self.program.evaluator(inventory) {
             Ok(evaluator) => {
                 let targets: Vec<(usize, &LoadedObject)> = objects
@@ -104,7 +112,10 @@ impl Linter {
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Report {
             diagnostics: diagnostics.into_iter().map(|d| d.diagnostic).collect(),
-            files: sources.len(),
+            files: sources
+                .iter()
+                .filter(|(_, file)| file.is_reported())
+                .count(),
             objects: object_count,
         }
     }

@@ -34,9 +34,9 @@ use crate::source::SourceSet;
 pub struct Report {
     /// Every finding, sorted; suppressed ones included (see [`Diagnostic::suppressed`]).
     pub diagnostics: Vec<Diagnostic>,
-    /// Files linted.
+    /// Files linted (context-only files are not counted).
     pub files: usize,
-    /// Kubernetes objects found.
+    /// Kubernetes objects found in the linted files.
     pub objects: usize,
 }
 
