@@ -644,6 +644,18 @@ fn sarif_records_suppressed_findings() {
         suppression["location"]["physicalLocation"]["region"]["startLine"],
         9
     );
+    // JUnit skips the suppressed case, with the reason.
+    let junit = kubeward(
+        dir.path(),
+        &["lint", "pod.yaml", "--select", "KW301", "--format", "junit"],
+    );
+    let text = stdout(&junit);
+    assert!(
+        text.contains("<skipped message=\"suppressed: scratch pod\"/>"),
+        "{text}"
+    );
+    assert!(text.contains("skipped=\"1\""), "{text}");
+    assert!(!text.contains("<failure"), "{text}");
 }
 
 const TWO_CONTAINERS: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  containers:\n  - name: web\n    image: nginx:latest\n  - name: sidecar\n    image: envoy:latest\n";
