@@ -123,13 +123,14 @@ impl Scope {
     }
 }
 
-/// The outermost directory from `file` up to `root` (inclusive) that holds a `Chart.yaml`:
-/// a subchart's files belong to the chart that includes it.
-fn chart_of(file: &Path, root: &Path) -> Option<PathBuf> {
-    let file = lexical(file);
+/// The outermost directory from `path` (a file, or a directory itself) up to `root`
+/// (inclusive) that holds a `Chart.yaml`: a subchart's files belong to the chart that
+/// includes it.
+fn chart_of(path: &Path, root: &Path) -> Option<PathBuf> {
+    let path = lexical(path);
     let root = lexical(root);
     let mut found = None;
-    for dir in file.ancestors().skip(1) {
+    for dir in path.ancestors() {
         if !dir.starts_with(&root) {
             break;
         }

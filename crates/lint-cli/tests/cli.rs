@@ -898,6 +898,25 @@ fn chart_files_map_to_their_charts() {
         "{}",
         stderr(&manifests)
     );
+    // A chart directory given as such is its own chart.
+    let direct = kubeward(
+        dir.path(),
+        &[
+            "lint",
+            "--charts-of",
+            "--select",
+            "KW301",
+            "--format",
+            "compact",
+            "charts/web",
+        ],
+    );
+    assert_eq!(direct.status.code(), Some(1));
+    assert!(
+        stdout(&direct).starts_with("charts/web/"),
+        "{}",
+        stdout(&direct)
+    );
     let outside = kubeward(
         dir.path(),
         &["lint", "--charts-of", "k8s/pod.yaml", "README.md"],
