@@ -88,6 +88,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn columns_only_for_findings_on_one_line() {
+        use crate::diagnostic::{Diagnostic, Label, RuleRef};
+        use crate::source::{SourceFile, Span, TextRange};
+        let mut sources = SourceSet::new();
+        let id = sources.add(SourceFile::new("a.yaml", "key: |\n  one\n  two\n"));
+        let diagnostic = |start, end| Diagnostic {
+            rule: RuleRef {
+                id: "X1".into(),
+                name: "x".into(),
+            },
+            severity: Severity::Info,
+            message: "50% done".into(),
+            primary: Label {
+                span: Span {
+                    source: id,
+                    range: TextRange::new(start, end),
+                },
+                message: None,
+            },
+            related: Vec::new(),
+            help: None,
+            url: None,
+            object: None,
+            suppressed: None,
+        };
+        let report = Report {
+            diagnostics: vec![diagnostic(0, 3), diagnostic(5, 18)],
+            files: 1,
+            objects: 0,
+        };
+        let out = github(&report, &sources, &PathBase::identity());
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[..2],
+            [
+                "::notice file=a.yaml,line=1,col=1,endLine=1,endColumn=4,title=X1 x::50%25 done",
+                "::notice file=a.yaml,line=1,endLine=3,title=X1 x::50%25 done",
+            ]
+        );
+    }
+
+    #[test]
     fn escapes_as_the_runner_reads() {
         assert_eq!(escape_data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
