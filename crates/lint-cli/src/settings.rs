@@ -167,6 +167,11 @@ impl Settings {
         })
     }
 
+    /// The rules, built-in and user.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
     /// A linter for this configuration.
     pub fn linter(&self) -> Result<Linter, Failure> {
         Linter::new(self.catalog.clone(), &self.config)

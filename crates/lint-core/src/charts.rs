@@ -198,12 +198,13 @@ fn render_chart(set: &mut SourceSet, found: &Found, options: &TemplateOptions) {
         // A library chart only defines helpers; it is rendered by the charts that use it.
         return;
     }
+    let reported = set.get(chart_yaml).is_none_or(SourceFile::is_reported);
     let mut sources = TemplateSources::new(found, &chart);
     for _ in 0..MAX_RENDER_ATTEMPTS {
         match render_files(chart.clone(), options) {
             Ok((_, files)) => {
                 for file in files {
-                    add_rendered(set, &mut sources, &file.name, &file.output);
+                    add_rendered(set, &mut sources, &file.name, &file.output, reported);
                 }
                 return;
             }
@@ -387,6 +388,7 @@ fn add_rendered(
     sources: &mut TemplateSources,
     name: &str,
     output: &helm_render::template::Output,
+    reported: bool,
 ) {
     let base = name.rsplit('/').next().unwrap_or(name);
     if base == "NOTES.txt" || base.starts_with('_') || output.text.trim().is_empty() {
@@ -439,7 +441,9 @@ fn add_rendered(
         .get(template)
         .map(|f| format!("{} (rendered)", f.path()))
         .unwrap_or_else(|| format!("{name} (rendered)"));
-    set.add(SourceFile::rendered(path, text, Origin { segments }));
+    let file = SourceFile::rendered(path, text, Origin { segments });
+    // A chart read for context only (`--context`) gives context only.
+    set.add(if reported { file } else { file.context_only() });
 }
 
 fn segment(

@@ -66,7 +66,15 @@ impl Linter {
         }
 
         let inventory = self.inventory(&objects);
-        let object_count = objects.len();
+        // Context-only files (see `SourceFile::context_only`) are read, not linted.
+        let object_count = objects
+            .iter()
+            .filter(|loaded| {
+                sources
+                    .get(loaded.object.source)
+                    .is_some_and(SourceFile::is_reported)
+            })
+            .count();
         match self.program.evaluator(inventory) {
             Ok(evaluator) => {
                 let targets: Vec<(usize, &LoadedObject)> = objects
@@ -140,7 +148,7 @@ impl Linter {
             diagnostics: diagnostics.into_iter().map(|d| d.diagnostic).collect(),
             files: sources
                 .iter()
-                .filter(|(_, file)| file.role() != Role::Rendered)
+                .filter(|(_, file)| file.role() != Role::Rendered && file.is_reported())
                 .count(),
             objects: object_count,
         }
