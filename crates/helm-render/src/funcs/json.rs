@@ -172,7 +172,11 @@ fn open(
         Value::Float(x) => out.push_str(&format_json_float(*x)?),
         Value::String(s) => write_string(out, s, style.escape_html),
         Value::Bytes(bytes) => write_string(out, &base64_encode(bytes), style.escape_html),
-        Value::Object(object) => write_string(out, &object.format(), style.escape_html),
+        // A type with its own JSON text (`time.Time`) writes it; others print as `%v`.
+        Value::Object(object) => match object.to_json() {
+            Ok(serde_json::Value::String(text)) => write_string(out, &text, style.escape_html),
+            _ => write_string(out, &object.format(), style.escape_html),
+        },
         Value::List(items) => {
             let identity = enter(
                 path,

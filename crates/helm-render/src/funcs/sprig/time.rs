@@ -186,6 +186,13 @@ impl Object for Time {
         self.display()
     }
 
+    /// `Time.MarshalJSON`: RFC 3339 with nanoseconds as needed.
+    fn to_json(&self) -> Result<serde_json::Value, String> {
+        Ok(serde_json::Value::String(
+            self.format("2006-01-02T15:04:05.999999999Z07:00"),
+        ))
+    }
+
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         Some(self)
     }
