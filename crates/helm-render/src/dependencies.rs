@@ -7,14 +7,14 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use crate::chart::{Chart, Dependency};
-use crate::semver::{Constraint, Version};
+use crate::semver::{Constraints, Version};
 use crate::template::value::Map;
 use crate::template::value::Value;
 use crate::values::{Tree, coalesce_tables, coalesce_values, merge_values};
 
 /// Helm's `IsCompatibleRange`.
 pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
-    match (Constraint::parse(constraint), Version::parse(version)) {
+    match (Constraints::parse(constraint), Version::parse(version)) {
         (Ok(c), Ok(v)) => c.check(&v),
         _ => false,
     }

@@ -20,6 +20,8 @@ struct ChartSpec {
     #[serde(default)]
     values: Option<String>,
     #[serde(default)]
+    metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
     dependencies: Vec<SubchartSpec>,
 }
 
@@ -29,6 +31,8 @@ struct SubchartSpec {
     name: String,
     #[serde(default)]
     values: Option<String>,
+    #[serde(default)]
+    metadata: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     dependencies: Vec<SubchartSpec>,
     #[serde(default)]
@@ -57,6 +61,7 @@ fn chart_files(
     dir: &str,
     name: &str,
     values: Option<&str>,
+    fields: &serde_json::Map<String, serde_json::Value>,
     deps: &[SubchartSpec],
     out: &mut Vec<ChartFile>,
 ) {
@@ -77,11 +82,15 @@ fn chart_files(
             &format!("{dir}charts/{}/", dep.name),
             &dep.name,
             dep.values.as_deref(),
+            &dep.metadata,
             &dep.dependencies,
             out,
         );
     }
     let mut metadata = serde_json::json!({"apiVersion": "v2", "name": name, "version": "0.1.0"});
+    for (key, value) in fields {
+        metadata[key] = value.clone();
+    }
     if !requirements.is_empty() {
         metadata["dependencies"] = serde_json::Value::Array(requirements);
     }
@@ -125,8 +134,10 @@ fn chart_values(output: &str) -> BTreeMap<String, serde_json::Value> {
 
 fn render(case: &Case) -> Result<BTreeMap<String, serde_json::Value>, String> {
     let mut values = ValueOptions::default();
+    let mut kube_version = None;
     for (flag, value) in &case.flags {
         match flag.as_str() {
+            "--kube-version" => kube_version = Some(value.clone()),
             "--set" => values.set.push(value.clone()),
             "--set-string" => values.set_string.push(value.clone()),
             "--set-json" => values.set_json.push(value.clone()),
@@ -143,6 +154,7 @@ fn render(case: &Case) -> Result<BTreeMap<String, serde_json::Value>, String> {
         "",
         "oracle",
         case.chart.values.as_deref(),
+        &case.chart.metadata,
         &case.chart.dependencies,
         &mut files,
     );
@@ -150,6 +162,7 @@ fn render(case: &Case) -> Result<BTreeMap<String, serde_json::Value>, String> {
     let options = TemplateOptions {
         release_name: "oracle".to_owned(),
         values,
+        kube_version,
         ..TemplateOptions::default()
     };
     let release = template(chart, &options).map_err(|e| e.to_string())?;
