@@ -12,6 +12,7 @@
 #   id: KW506
 #   name: low-group-id
 #   severity: info
+#   opt-in: true
 #   kinds: [workload]
 #   remediation: Set runAsGroup to a GID of at least 10000 that no group of the node has.
 #   references:

@@ -12,6 +12,7 @@
 #   id: KW505
 #   name: low-user-id
 #   severity: info
+#   opt-in: true
 #   kinds: [workload]
 #   remediation: Set runAsUser to a UID of at least 10000 that no user of the node has.
 #   references:

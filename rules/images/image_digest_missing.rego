@@ -14,6 +14,7 @@
 #   id: KW302
 #   name: image-digest-missing
 #   severity: info
+#   opt-in: true
 #   kinds: [workload]
 #   remediation: Reference the image by digest (name:tag@sha256:<digest>), and let a tool such as Renovate keep the digest current.
 #   references:

@@ -12,6 +12,7 @@
 #   id: KW602
 #   name: cpu-limit-missing
 #   severity: info
+#   opt-in: true
 #   kinds: [workload]
 #   remediation: Set resources.limits.cpu, or disable this rule if your platform deliberately runs without CPU limits.
 #   references:

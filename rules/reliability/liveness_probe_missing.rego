@@ -13,6 +13,7 @@
 #   id: KW605
 #   name: liveness-probe-missing
 #   severity: info
+#   opt-in: true
 #   kinds: [workload]
 #   remediation: Add a livenessProbe that checks the process itself (not its dependencies), with a timeout and failure threshold that tolerate load.
 #   references:

@@ -16,6 +16,7 @@
 #   id: KW612
 #   name: object-in-default-namespace
 #   severity: info
+#   opt-in: true
 #   kinds: ["*"]
 #   remediation: Put the object in a namespace of its own application or team.
 #   references:

@@ -13,6 +13,7 @@
 #   id: KW614
 #   name: update-strategy-not-rolling
 #   severity: info
+#   opt-in: true
 #   kinds: [Deployment, StatefulSet, DaemonSet]
 #   remediation: Use the RollingUpdate strategy, with maxUnavailable and maxSurge that keep enough pods serving.
 #   references:

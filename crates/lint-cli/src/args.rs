@@ -86,9 +86,13 @@ pub struct LintArgs {
     /// Directory of user rules, `<category>/<rule>.rego` (repeatable).
     #[arg(long, value_name = "DIR")]
     pub policy: Vec<PathBuf>,
-    /// Rules to run instead of the configured ones: ids, names, categories or `all`.
+    /// Rules to run instead of the configured ones: ids, names, categories, `default` (the
+    /// rules that are not opt-in) or `all`.
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub select: Vec<String>,
+    /// Rules to run besides the selection, e.g. opt-in rules (repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub enable: Vec<String>,
     /// Rules not to run, in addition to the configured ones.
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub ignore: Vec<String>,

@@ -52,9 +52,9 @@ pub fn render(
     }
 }
 
-/// `ID  NAME  SEVERITY  CATEGORY  TITLE`, aligned.
+/// `ID  NAME  SEVERITY  DEFAULT  CATEGORY  TITLE`, aligned.
 pub fn rules_table(catalog: &Catalog) -> String {
-    let rows: Vec<[String; 5]> = catalog
+    let rows: Vec<[String; 6]> = catalog
         .rules()
         .iter()
         .map(|rule| {
@@ -62,13 +62,14 @@ pub fn rules_table(catalog: &Catalog) -> String {
                 rule.meta.id.clone(),
                 rule.meta.name.clone(),
                 rule.meta.severity.to_string(),
+                if rule.meta.opt_in { "opt-in" } else { "on" }.to_owned(),
                 rule.meta.category.clone(),
                 rule.meta.title.clone(),
             ]
         })
         .collect();
-    let header = ["ID", "NAME", "SEVERITY", "CATEGORY", "TITLE"].map(str::to_owned);
-    let mut widths = [0; 5];
+    let header = ["ID", "NAME", "SEVERITY", "DEFAULT", "CATEGORY", "TITLE"].map(str::to_owned);
+    let mut widths = [0; 6];
     for row in std::iter::once(&header).chain(&rows) {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
@@ -109,6 +110,7 @@ pub fn rules_json(catalog: &Catalog) -> String {
                 "references": meta.references,
                 "params": meta.params,
                 "aliases": meta.aliases,
+                "opt_in": meta.opt_in,
                 "url": rule.url(),
                 "builtin": rule.origin == lint_core::rules::Origin::Builtin,
             })

@@ -127,11 +127,15 @@ impl Settings {
             .chain(args.schema_dir.iter().cloned())
             .collect();
         let schema_files = schema_files(&schema_dirs)?;
-        for (flag, tokens) in [("--select", &args.select), ("--ignore", &args.ignore)] {
+        for (flag, tokens) in [
+            ("--select", &args.select),
+            ("--enable", &args.enable),
+            ("--ignore", &args.ignore),
+        ] {
             for token in tokens {
                 if catalog.resolve_selector(token).is_empty() {
                     return Err(format!(
-                        "error: `{token}` in {flag} is not a rule, category or `all` (see `kubeward rules`)"
+                        "error: `{token}` in {flag} is not a rule, category, `default` or `all` (see `kubeward rules`)"
                     ));
                 }
             }
@@ -139,6 +143,7 @@ impl Settings {
         if !args.select.is_empty() {
             config.select = Some(args.select.clone());
         }
+        config.enable.extend(args.enable.iter().cloned());
         config.ignore.extend(args.ignore.iter().cloned());
         if let Some(version) = &args.kube_version {
             if lint_core::parse_kube_version(version).is_none() {

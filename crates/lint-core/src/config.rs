@@ -14,9 +14,14 @@ use crate::yaml::{self, Node, PathSegment};
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
-    /// Rules to run: ids, names, categories (`rbac`, `images`, ...) or `all`. Default: all.
+    /// Rules to run: ids, names, categories (`rbac`, `images`, ...), `default` (every rule
+    /// that is not opt-in) or `all`. Default: `default`.
     #[serde(default)]
     pub select: Option<Vec<String>>,
+    /// Rules to run besides the selection, in the same terms: how opt-in rules are turned on
+    /// while keeping the default selection.
+    #[serde(default)]
+    pub enable: Vec<String>,
     /// Rules not to run, in the same terms.
     #[serde(default)]
     pub ignore: Vec<String>,

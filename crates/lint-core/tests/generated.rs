@@ -62,8 +62,9 @@ fn rule_docs_and_readme_table_are_fresh() {
     let mut table =
         String::from("| id | name | severity | what it finds |\n| --- | --- | --- | --- |\n");
     for rule in catalog.rules() {
+        let opt_in = if rule.meta.opt_in { " (opt-in)" } else { "" };
         table.push_str(&format!(
-            "| {} | [`{}`](docs/rules/{}.md) | {} | {} |\n",
+            "| {} | [`{}`](docs/rules/{}.md) | {}{opt_in} | {} |\n",
             rule.meta.id, rule.meta.name, rule.meta.name, rule.meta.severity, rule.meta.title
         ));
     }

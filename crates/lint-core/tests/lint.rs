@@ -153,6 +153,56 @@ fn parameter_errors_point_into_the_configuration() {
 }
 
 #[test]
+fn opt_in_rules_run_only_when_selected_or_enabled() {
+    // `nginx:1.27` has no digest: image-digest-missing (opt-in) would report it.
+    let names = |config: &Config| -> Vec<String> {
+        let linter = Linter::new(Catalog::builtin().unwrap(), config).unwrap();
+        let report = linter.lint(&sources(&[("pod.yaml", POD)]));
+        report.reported().map(|d| d.rule.name.clone()).collect()
+    };
+    let with = |yaml: &str| names(&Config::from_yaml(".kubeward.yaml", yaml).unwrap());
+    let digest = "image-digest-missing".to_owned();
+
+    let default = with("");
+    assert!(!default.contains(&digest), "{default:?}");
+    assert!(
+        default.contains(&"network-policy-missing".to_owned()),
+        "{default:?}"
+    );
+    assert_eq!(with("select: [default]"), default);
+
+    let enabled = with("enable: [image-digest-missing]");
+    assert!(enabled.contains(&digest), "{enabled:?}");
+    assert!(
+        default.iter().all(|name| enabled.contains(name)),
+        "{enabled:?}"
+    );
+    assert_eq!(enabled.len(), default.len() + 1, "{enabled:?}");
+
+    for selection in ["select: [all]", "select: [images]", "select: [KW302]"] {
+        assert!(with(selection).contains(&digest), "{selection}");
+    }
+    let only_images = with("select: [images]");
+    assert!(
+        !only_images.contains(&"network-policy-missing".to_owned()),
+        "{only_images:?}"
+    );
+    assert!(!with("select: [all]\nignore: [KW302]").contains(&digest));
+
+    let err = Linter::new(
+        Catalog::builtin().unwrap(),
+        &Config::from_yaml(".kubeward.yaml", "enable: [no-such-rule]\n").unwrap(),
+    )
+    .err()
+    .unwrap();
+    assert!(
+        err.to_string()
+            .starts_with(".kubeward.yaml:1:10: `no-such-rule` is not a rule"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_failing_rule_is_reported_and_the_others_still_run() {
     let broken = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: ACME2\n#   name: bad-shape\n#   severity: warning\n#   kinds: [Pod]\n#   remediation: Fix it.\npackage kubeward.rules.acme.bad_shape\n\nimport rego.v1\n\ndeny contains {\"message\": \"no msg field\"} if input.kind == \"Pod\"\n";
     let catalog = Catalog::load(vec![policy("acme/bad_shape.rego", broken)]).unwrap();

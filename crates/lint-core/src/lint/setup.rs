@@ -216,7 +216,8 @@ impl Linter {
     }
 }
 
-/// Rule selection: `select` (default all) minus `ignore`; core rules are on unless ignored.
+/// Rule selection: `select` (default: the rules that are not opt-in) plus `enable`, minus
+/// `ignore`; core rules are on unless ignored.
 fn select(catalog: &Catalog, config: &Config) -> Result<Vec<bool>, SetupError> {
     let resolve = |field: &str, tokens: &[String]| -> Result<Vec<bool>, SetupError> {
         let mut chosen = vec![false; catalog.rules().len()];
@@ -226,7 +227,7 @@ fn select(catalog: &Catalog, config: &Config) -> Result<Vec<bool>, SetupError> {
                 return Err(SetupError::Config(config.error_at(
                     &[PathSegment::Key(field.into()), PathSegment::Index(i)],
                     false,
-                    format!("`{token}` is not a rule, category or `all` (see `kubeward rules`)"),
+                    format!("`{token}` is not a rule, category, `default` or `all` (see `kubeward rules`)"),
                 )));
             }
             for index in matched {
@@ -237,14 +238,17 @@ fn select(catalog: &Catalog, config: &Config) -> Result<Vec<bool>, SetupError> {
         }
         Ok(chosen)
     };
-    let all = ["all".to_owned()];
-    let selected = resolve("select", config.select.as_deref().unwrap_or(&all))?;
+    let default = ["default".to_owned()];
+    let selected = resolve("select", config.select.as_deref().unwrap_or(&default))?;
+    let enabled = resolve("enable", &config.enable)?;
     let ignored = resolve("ignore", &config.ignore)?;
     Ok(catalog
         .rules()
         .iter()
-        .zip(selected.iter().zip(&ignored))
-        .map(|(rule, (&selected, &ignored))| (selected || rule.is_core()) && !ignored)
+        .zip(selected.iter().zip(enabled.iter().zip(&ignored)))
+        .map(|(rule, (&selected, (&enabled, &ignored)))| {
+            (selected || enabled || rule.is_core()) && !ignored
+        })
         .collect())
 }
 

@@ -21,6 +21,13 @@ pub fn markdown(rule: &Rule) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if meta.opt_in {
+        let _ = writeln!(
+            out,
+            "Opt-in: this rule runs only when enabled, e.g. `enable: [{}]` in `.kubeward.yaml` or `--enable {}`.\n",
+            meta.name, meta.name
+        );
+    }
     if !meta.aliases.is_empty() {
         let _ = writeln!(out, "Also known as: {}\n", meta.aliases.join(", "));
     }

@@ -29,6 +29,10 @@ pub struct RuleMeta {
     pub params: Option<serde_json::Value>,
     /// Former ids and names that still select the rule.
     pub aliases: Vec<String>,
+    /// Off by default: the rule runs only when the selection names it (by id, name, category or
+    /// `all`) or `enable` adds it. For checks that encode one policy among several reasonable
+    /// ones (pinning by digest, CPU limits), which would be noise in most repositories.
+    pub opt_in: bool,
     /// The same check in other tools: tool name → check names (`kube-linter`, `kubescape`,
     /// `trivy` are verified against their fixtures; others are documentation).
     pub peers: std::collections::BTreeMap<String, Vec<String>>,
@@ -136,6 +140,8 @@ struct RawCustom {
     params: Option<serde_json::Value>,
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default, rename = "opt-in")]
+    opt_in: bool,
     #[serde(default)]
     peers: std::collections::BTreeMap<String, Vec<String>>,
 }
@@ -289,6 +295,7 @@ pub fn parse_metadata(path: &str, display: &str, text: &str) -> Result<RuleMeta,
         references: custom.references,
         params: custom.params,
         aliases: custom.aliases,
+        opt_in: custom.opt_in,
         peers: custom.peers,
         category: category.to_owned(),
         path: path.to_owned(),

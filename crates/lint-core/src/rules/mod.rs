@@ -303,6 +303,7 @@ impl Catalog {
     pub fn resolve_selector(&self, token: &str) -> Vec<usize> {
         let matches = |rule: &Rule| match token {
             "all" => true,
+            "default" => !rule.meta.opt_in,
             _ => rule.meta.category == token || rule.is_named(token),
         };
         self.rules
