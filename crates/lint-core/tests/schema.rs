@@ -193,6 +193,42 @@ fn custom_resources_follow_the_crd_of_the_run_and_the_served_version() {
 }
 
 #[test]
+fn crd_patterns_are_go_regular_expressions() {
+    // Kubernetes checks `pattern` with Go's regexp (RE2 syntax): `(?i)` is a flag there,
+    // though not in ECMA 262 (prometheus-operator's PrometheusRule has this one).
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: rules.example.com}\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: Rule, plural: rules}\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n            properties:\n              groups:\n                type: array\n                items:\n                  type: object\n                  properties:\n                    strategy: {type: string, pattern: '^(?i)(abort|warn)?$'}\n                    code: {type: string, pattern: '^\\p{Lu}\\d+$'}\n";
+    let rule = "apiVersion: example.com/v1\nkind: Rule\nmetadata: {name: r}\nspec:\n  groups:\n  - {strategy: WARN, code: Ä1}\n  - {strategy: ignore, code: a1}\n";
+    let mut set = SourceSet::new();
+    set.add(SourceFile::new("crd.yaml", crd));
+    set.add(SourceFile::new("rule.yaml", rule));
+    let linter = linter(&["schema-violation", "schema-not-found"], None);
+    let found: Vec<String> = ["schema-violation", "schema-not-found"]
+        .iter()
+        .flat_map(|rule| findings(&linter, &set, rule))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            r#"rule.yaml:7:16: Rule "r": `spec.groups[1].strategy`: "ignore" does not match "^(?i)(abort|warn)?$""#,
+            r#"rule.yaml:7:30: Rule "r": `spec.groups[1].code`: "a1" does not match "^\\p{Lu}\\d+$""#,
+        ]
+    );
+
+    // A pattern Go refuses (look-ahead) makes the schema unusable, said without dumping it.
+    let bad = crd.replace("^(?i)(abort|warn)?$", "^(?=a)");
+    let mut set = SourceSet::new();
+    set.add(SourceFile::new("crd.yaml", bad));
+    set.add(SourceFile::new("rule.yaml", rule));
+    let found = findings(&linter, &set, "schema-not-found");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("`pattern` \"^(?=a)\" is not a Go regular expression")
+            && found[0].len() < 400,
+        "{found:#?}"
+    );
+}
+
+#[test]
 fn catalogue_schemas_validate_kinds_no_crd_describes() {
     let schema = SchemaFile {
         path: "monitoring.coreos.com/servicemonitor_v1.json".into(),

@@ -9,6 +9,7 @@
 mod bundle;
 mod crd;
 mod formats;
+mod patterns;
 mod strict;
 mod violation;
 
@@ -310,10 +311,28 @@ pub(crate) fn compile_custom(schema: &serde_json::Value) -> Result<Compiled, Str
         None => jsonschema::options().with_draft(jsonschema::Draft::Draft4),
     };
     formats::relax(formats::register(options))
+        .with_keyword(patterns::GO_PATTERN, patterns::go_pattern)
         .should_validate_formats(true)
         .build(&schema)
         .map(|validator| Compiled::new(schema, validator))
-        .map_err(|err| format!("the schema does not compile: {err}"))
+        .map_err(|err| format!("the schema does not compile: {}", compile_error(&err)))
+}
+
+/// A schema compilation error, without the schema text the meta-schema check puts first
+/// (a whole CRD schema, at times), and with where in the schema it is.
+fn compile_error(err: &jsonschema::ValidationError<'_>) -> String {
+    let message = err.to_string();
+    let instance = err.instance().to_string();
+    let message = match message.strip_prefix(instance.as_str()) {
+        Some(rest) if instance.len() > 40 => format!("the schema{rest}"),
+        _ => message,
+    };
+    let at = err.instance_path().as_str().to_owned();
+    if at.is_empty() {
+        message
+    } else {
+        format!("{message} (at {at})")
+    }
 }
 
 fn catalogue_entry(

@@ -2,7 +2,8 @@
 //! server drops, and `kubectl --validate=strict` refuses, fields a structural schema does not
 //! declare, unless `x-kubernetes-preserve-unknown-fields` keeps them. JSON Schema accepts them
 //! unless told otherwise, so `additionalProperties: false` is added where the API server
-//! would prune.
+//! would prune. And `pattern` is a Go regular expression there, so it moves to the keyword
+//! that checks it as Go does (`patterns::GO_PATTERN`).
 
 use serde_json::Value;
 
@@ -30,6 +31,9 @@ pub(super) fn tighten(schema: &mut Value, root: bool) {
                 properties.entry(name).or_insert(default);
             }
         }
+    }
+    if let Some(pattern) = map.remove("pattern") {
+        map.insert(super::patterns::GO_PATTERN.to_owned(), pattern);
     }
     if !preserve && map.contains_key("properties") && !map.contains_key("additionalProperties") {
         map.insert("additionalProperties".to_owned(), Value::Bool(false));
