@@ -41,6 +41,26 @@ workloads(ns) := [obj |
 	some obj in data.kubeward.lib.objects(kind, ns)
 ]
 
+# Whether the run holds custom resources in a namespace (kinds of a group outside Kubernetes'
+# own: `monitoring.coreos.com`, not `apps` or `*.k8s.io`). Operators make pods from those
+# (prometheus-operator turns a Prometheus into a StatefulSet) that the run does not show.
+# A custom kind that carries its pod template itself (OpenShift's DeploymentConfig) is a
+# workload written out, not an operator's input: it does not count.
+custom_resources_in(ns) if {
+	some by_namespace in data.kubeward.inventory
+	some objs in object.get(by_namespace, ns, {})
+	some obj in objs
+	custom_group(obj.apiVersion)
+	not is_object(object.get(obj, ["spec", "template"], null))
+}
+
+custom_group(api_version) if {
+	parts := split(api_version, "/")
+	count(parts) == 2
+	contains(parts[0], ".")
+	not endswith(parts[0], ".k8s.io")
+}
+
 # The workloads of a namespace whose pods a LabelSelector selects.
 selected_workloads(selector, ns) := [obj |
 	some obj in workloads(ns)

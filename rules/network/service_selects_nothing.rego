@@ -5,10 +5,12 @@
 #   `selector`. When a label was renamed, the selector has a typo or the Service sits in
 #   another namespace than its pods, it has no endpoints: clients get connection errors, and
 #   the outage shows up far from its cause. Only the workloads of the lint run are known, so
-#   a Service is judged only when the run holds workloads of its namespace, or workloads of
-#   another namespace that its selector would match (they are shown), or always with
-#   `complete-inventory: true`. Services without a
-#   selector (endpoints managed by hand) and ExternalName Services are not checked.
+#   a Service is judged only when the run holds workloads of its namespace and no custom
+#   resources there (an operator may make the selected pods from those, as
+#   prometheus-operator does from a Prometheus), or workloads of another namespace that its
+#   selector would match (they are shown), or always with `complete-inventory: true`.
+#   Services without a selector (endpoints managed by hand) and ExternalName Services are
+#   not checked.
 # custom:
 #   id: KW211
 #   name: service-selects-nothing
@@ -44,7 +46,10 @@ deny contains finding if {
 	}
 }
 
-judged(ns, _) if count(data.kubeward.lib.network.workloads(ns)) > 0
+judged(ns, _) if {
+	count(data.kubeward.lib.network.workloads(ns)) > 0
+	not data.kubeward.lib.network.custom_resources_in(ns)
+}
 
 judged(_, elsewhere) if count(elsewhere) > 0
 
