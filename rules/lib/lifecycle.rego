@@ -1,7 +1,9 @@
 # The Kubernetes API versions that were deprecated and then removed, from the Deprecated API
 # Migration Guide (https://kubernetes.io/docs/reference/using-api/deprecation-guide/), with the
 # releases in which each was deprecated and stopped being served (the `prerelease-lifecycle-gen`
-# tags of k8s.io/api). Versions are minor versions of Kubernetes 1.x.
+# tags of k8s.io/api), and the alpha and beta APIs that the embedded schemas show removed.
+# Versions are minor versions of Kubernetes 1.x. Schema validation reads this table too (a
+# kind removed at the target is reported here, not validated), so it is the one source.
 package kubeward.lib.lifecycle
 
 import rego.v1
@@ -46,6 +48,32 @@ _table := [
 	["flowcontrol.apiserver.k8s.io/v1beta2", ["FlowSchema", "PriorityLevelConfiguration"], 26, 29, [["flowcontrol.apiserver.k8s.io/v1", 29], ["flowcontrol.apiserver.k8s.io/v1beta3", 26]]],
 	# v1.32
 	["flowcontrol.apiserver.k8s.io/v1beta3", ["FlowSchema", "PriorityLevelConfiguration"], 29, 32, [["flowcontrol.apiserver.k8s.io/v1", 29]]],
+	# The other APIs that the embedded schemas (Kubernetes 1.25 on) stop serving: alpha APIs,
+	# removed without a deprecation period (deprecated = removed), and betas deprecated when
+	# their stable version arrived. A test checks this table against the schemas.
+	["resource.k8s.io/v1alpha1", ["PodScheduling"], 27, 27, []],
+	["resource.k8s.io/v1alpha1", ["ResourceClaim", "ResourceClaimTemplate"], 27, 27, [["resource.k8s.io/v1", 34], ["resource.k8s.io/v1beta2", 33], ["resource.k8s.io/v1beta1", 32], ["resource.k8s.io/v1alpha3", 31], ["resource.k8s.io/v1alpha2", 27]]],
+	["resource.k8s.io/v1alpha1", ["ResourceClass"], 27, 27, [["resource.k8s.io/v1alpha2", 27]]],
+	["networking.k8s.io/v1alpha1", ["ClusterCIDR"], 29, 29, []],
+	["networking.k8s.io/v1alpha1", ["IPAddress", "ServiceCIDR"], 31, 31, [["networking.k8s.io/v1", 33], ["networking.k8s.io/v1beta1", 31]]],
+	["resource.k8s.io/v1alpha2", ["PodSchedulingContext"], 31, 31, [["resource.k8s.io/v1alpha3", 31]]],
+	["resource.k8s.io/v1alpha2", ["ResourceClaim", "ResourceClaimTemplate", "ResourceSlice"], 31, 31, [["resource.k8s.io/v1", 34], ["resource.k8s.io/v1beta2", 33], ["resource.k8s.io/v1beta1", 32], ["resource.k8s.io/v1alpha3", 31]]],
+	["resource.k8s.io/v1alpha2", ["ResourceClaimParameters", "ResourceClass", "ResourceClassParameters"], 31, 31, []],
+	["admissionregistration.k8s.io/v1alpha1", ["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"], 32, 32, [["admissionregistration.k8s.io/v1", 30], ["admissionregistration.k8s.io/v1beta1", 28]]],
+	["authentication.k8s.io/v1alpha1", ["SelfSubjectReview"], 32, 32, [["authentication.k8s.io/v1", 28], ["authentication.k8s.io/v1beta1", 27]]],
+	["coordination.k8s.io/v1alpha1", ["LeaseCandidate"], 32, 32, [["coordination.k8s.io/v1beta1", 33], ["coordination.k8s.io/v1alpha2", 32]]],
+	["resource.k8s.io/v1alpha3", ["PodSchedulingContext"], 32, 32, []],
+	["authentication.k8s.io/v1beta1", ["SelfSubjectReview"], 28, 33, [["authentication.k8s.io/v1", 28]]],
+	["admissionregistration.k8s.io/v1beta1", ["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"], 30, 34, [["admissionregistration.k8s.io/v1", 30]]],
+	["resource.k8s.io/v1alpha3", ["DeviceClass", "ResourceClaim", "ResourceClaimTemplate", "ResourceSlice"], 34, 34, [["resource.k8s.io/v1", 34], ["resource.k8s.io/v1beta2", 33], ["resource.k8s.io/v1beta1", 32]]],
+	["certificates.k8s.io/v1alpha1", ["PodCertificateRequest"], 35, 35, [["certificates.k8s.io/v1", 37], ["certificates.k8s.io/v1beta1", 35]]],
+	["storage.k8s.io/v1alpha1", ["VolumeAttributesClass"], 35, 35, [["storage.k8s.io/v1", 34], ["storage.k8s.io/v1beta1", 31]]],
+	["storagemigration.k8s.io/v1alpha1", ["StorageVersionMigration"], 35, 35, [["storagemigration.k8s.io/v1", 37], ["storagemigration.k8s.io/v1beta1", 35]]],
+	["scheduling.k8s.io/v1alpha1", ["Workload"], 36, 36, [["scheduling.k8s.io/v1beta1", 37], ["scheduling.k8s.io/v1alpha3", 37], ["scheduling.k8s.io/v1alpha2", 36]]],
+	["certificates.k8s.io/v1alpha1", ["ClusterTrustBundle"], 37, 37, [["certificates.k8s.io/v1", 37], ["certificates.k8s.io/v1beta1", 33]]],
+	["networking.k8s.io/v1beta1", ["IPAddress", "ServiceCIDR"], 33, 37, [["networking.k8s.io/v1", 33]]],
+	["scheduling.k8s.io/v1alpha2", ["PodGroup", "Workload"], 37, 37, [["scheduling.k8s.io/v1beta1", 37], ["scheduling.k8s.io/v1alpha3", 37]]],
+	["storage.k8s.io/v1beta1", ["VolumeAttributesClass"], 34, 37, [["storage.k8s.io/v1", 34]]],
 ]
 
 # apiVersion → kind → {"deprecated", "removed", "replacements"}.
@@ -55,8 +83,10 @@ apis[api_version][kind] := {"deprecated": row[2], "removed": row[3], "replacemen
 	some kind in row[1]
 }
 
-# The lifecycle of the object's apiVersion and kind, if it is in the table.
-lifecycle(obj) := apis[obj.apiVersion][obj.kind]
+# The lifecycle of the object's apiVersion and kind, if it is in the table. The linter
+# evaluates `apis` once and gives it back as data.kubeward.api_lifecycle, so that it is not
+# rebuilt for every object.
+lifecycle(obj) := data.kubeward.api_lifecycle[obj.apiVersion][obj.kind]
 
 # The target Kubernetes version, as a minor version of 1.x (newer majors remove everything).
 target_minor := data.kubeward.kube_version.minor if {
@@ -74,4 +104,6 @@ replacement(kind, entry) := sprintf("use %s", [api_version]) if {
 	kind == "PodSecurityPolicy"
 } else := "no replacement is served at the target version"
 
-removed_at_target(api_version, kind) if apis[api_version][kind].removed <= target_minor
+removed_at_target(api_version, kind) if {
+	data.kubeward.api_lifecycle[api_version][kind].removed <= target_minor
+}

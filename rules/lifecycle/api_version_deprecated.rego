@@ -1,12 +1,13 @@
 # METADATA
 # title: API version is deprecated at the target Kubernetes version
 # description: |
-#   The target Kubernetes version (`kube-version`, default 1.35) still serves this apiVersion,
-#   but it is deprecated and a later release removes it: the API server answers with a warning
-#   today, and after the upgrade that removes it the manifest can no longer be applied. Beta
-#   APIs are removed three releases after their deprecation, so there is usually one upgrade
-#   left to migrate. The table follows the Kubernetes Deprecated API Migration Guide; versions
-#   already removed at the target are reported by `api-version-removed` instead.
+#   The target Kubernetes version (`kube-version`, default 1.37, the newest with embedded
+#   schemas) still serves this apiVersion, but it is deprecated and a later release removes it:
+#   the API server answers with a warning today, and after the upgrade that removes it the
+#   manifest can no longer be applied. Beta APIs are removed three releases after their
+#   deprecation, so there is usually one upgrade left to migrate. The table follows the
+#   Kubernetes Deprecated API Migration Guide and the embedded schemas; versions already removed
+#   at the target are reported by `api-version-removed` instead.
 # custom:
 #   id: KW802
 #   name: api-version-deprecated

@@ -1,14 +1,16 @@
 # METADATA
 # title: API version is no longer served at the target Kubernetes version
 # description: |
-#   The API server of the target Kubernetes version (`kube-version`, default 1.35) does not
-#   serve this apiVersion of the kind any more: `kubectl apply` fails with `no matches for kind`,
-#   a Helm upgrade stops half-way, and a GitOps controller reports the application as broken.
-#   Objects created before the upgrade live on under the new version, but the manifest in git
-#   can no longer be applied. The table follows the Kubernetes Deprecated API Migration Guide,
-#   from the removals of 1.16 (`extensions/v1beta1` and `apps/v1beta1`/`v1beta2` workloads) to
-#   those of 1.32 (`flowcontrol.apiserver.k8s.io/v1beta3`). Conversion often needs more than a
-#   new apiVersion (Ingress backends, CRD schemas, HPA metrics): the guide lists the changes.
+#   The API server of the target Kubernetes version (`kube-version`, default 1.37, the newest
+#   with embedded schemas) does not serve this apiVersion of the kind any more: `kubectl apply`
+#   fails with `no matches for kind`, a Helm upgrade stops half-way, and a GitOps controller
+#   reports the application as broken. Objects created before the upgrade live on under the new
+#   version, but the manifest in git can no longer be applied. The table follows the Kubernetes
+#   Deprecated API Migration Guide, from the removals of 1.16 (`extensions/v1beta1` and
+#   `apps/v1beta1`/`v1beta2` workloads) to those of 1.32 (`flowcontrol.apiserver.k8s.io/v1beta3`),
+#   and adds the alpha and beta APIs that the embedded schemas (1.25 to 1.37) show removed.
+#   Conversion often needs more than a new apiVersion (Ingress backends, CRD schemas, HPA
+#   metrics): the guide lists the changes. Schema validation skips these objects.
 # custom:
 #   id: KW801
 #   name: api-version-removed

@@ -2,16 +2,19 @@
 //! be present in `charts/`; aliases rename copies; `condition` and `tags` disable
 //! subcharts; `import-values` copy a subchart's values up into its parent.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use crate::chart::{Chart, Dependency};
-use crate::semver::{Constraint, Version};
+use crate::semver::{Constraints, Version};
+use crate::template::value::Map;
 use crate::template::value::Value;
-use crate::values::{Tree, coalesce_tables, coalesce_values};
+use crate::values::{Tree, coalesce_tables, coalesce_values, merge_values};
 
 /// Helm's `IsCompatibleRange`.
 pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
-    match (Constraint::parse(constraint), Version::parse(version)) {
+    match (Constraints::parse(constraint), Version::parse(version)) {
         (Ok(c), Ok(v)) => c.check(&v),
         _ => false,
     }
@@ -36,15 +39,16 @@ pub fn check_dependencies(chart: &Chart) -> Result<(), String> {
     }
 }
 
-/// `ProcessDependencies`: enabled subcharts, aliases, then imported values.
-pub fn process_dependencies(chart: &mut Chart, vals: &Tree) {
-    process_enabled(chart, vals, "");
-    process_import_values(chart);
+/// `ProcessDependencies`: enabled subcharts, aliases, then imported values. Fails where
+/// coalescing the values fails.
+pub fn process_dependencies(chart: &mut Chart, vals: &Tree) -> Result<(), String> {
+    process_enabled(chart, vals, "")?;
+    process_import_values(chart)
 }
 
-fn process_enabled(chart: &mut Chart, vals: &Tree, path: &str) {
+fn process_enabled(chart: &mut Chart, vals: &Tree, path: &str) -> Result<(), String> {
     if chart.metadata.dependencies.is_empty() {
-        return;
+        return Ok(());
     }
     let requirements = chart.metadata.dependencies.clone();
     // Subcharts no requirement manages stay as they are.
@@ -77,7 +81,7 @@ fn process_enabled(chart: &mut Chart, vals: &Tree, path: &str) {
     for req in &mut chart.metadata.dependencies {
         req.enabled = true;
     }
-    let cvals = coalesce_values(chart, vals);
+    let cvals = coalesce_values(chart, vals)?;
     process_tags(&mut chart.metadata.dependencies, &cvals);
     process_conditions(&mut chart.metadata.dependencies, &cvals, path);
     let disabled: BTreeSet<String> = chart
@@ -94,8 +98,9 @@ fn process_enabled(chart: &mut Chart, vals: &Tree, path: &str) {
         .retain(|r| !disabled.contains(&r.name));
     for sub in &mut chart.dependencies {
         let sub_path = format!("{path}{}.", sub.name());
-        process_enabled(sub, &cvals, &sub_path);
+        process_enabled(sub, &cvals, &sub_path)?;
     }
+    Ok(())
 }
 
 /// `Values.PathValue`: the value at a dotted path, if every step is a table.
@@ -112,14 +117,15 @@ fn path_value(vals: &Tree, path: &str) -> Option<Value> {
     table.get(last).cloned()
 }
 
-/// `Values.Table`: the table at a dotted path.
-fn table_at(vals: &Tree, path: &str) -> Option<Tree> {
+/// `Values.Table`: the table at a dotted path (shared, not copied).
+fn table_at(vals: &Map, path: &str) -> Option<Map> {
     let mut table = vals.clone();
     for part in path.split('.') {
-        table = match table.get(part) {
-            Some(Value::Map(map)) => map.borrow().clone(),
+        let next = match table.borrow().get(part) {
+            Some(Value::Map(map)) => map.clone(),
             _ => return None,
         };
+        table = next;
     }
     Some(table)
 }
@@ -139,9 +145,10 @@ fn process_conditions(requirements: &mut [Dependency], cvals: &Tree, path: &str)
 }
 
 fn process_tags(requirements: &mut [Dependency], cvals: &Tree) {
-    let Some(tags) = table_at(cvals, "tags") else {
+    let Some(Value::Map(tags)) = cvals.get("tags") else {
         return;
     };
+    let tags = tags.borrow();
     for req in requirements {
         let (mut has_true, mut has_false) = (false, false);
         for tag in &req.tags {
@@ -159,15 +166,19 @@ fn process_tags(requirements: &mut [Dependency], cvals: &Tree) {
     }
 }
 
-fn process_import_values(chart: &mut Chart) {
+/// `processImportValues`: the chart's values become its merged values (its subcharts'
+/// defaults included, nulls kept), under the tables its dependencies' `import-values` copy
+/// up. As in Helm, the imported tables are shared with the merged values until these are
+/// copied, so overlapping imports show in both.
+fn process_import_values(chart: &mut Chart) -> Result<(), String> {
     for sub in &mut chart.dependencies {
-        process_import_values(sub);
+        process_import_values(sub)?;
     }
     if chart.metadata.dependencies.is_empty() {
-        return;
+        return Ok(());
     }
-    let cvals = crate::values::merge_values(chart);
-    let mut imported = Tree::new();
+    let cvals: Map = Rc::new(RefCell::new(merge_values(chart, &Tree::new())?));
+    let imported: Map = Rc::new(RefCell::new(Tree::new()));
     for req in &mut chart.metadata.dependencies {
         let mut rewritten = Vec::new();
         for import in &req.import_values {
@@ -187,20 +198,21 @@ fn process_import_values(chart: &mut Chart) {
             } else {
                 parent.rsplit('.').fold(table, |inner, key| {
                     let mut outer = Tree::new();
-                    outer.insert(key.to_owned(), Value::from(inner));
-                    outer
+                    outer.insert(key.to_owned(), Value::Map(inner));
+                    Rc::new(RefCell::new(outer))
                 })
             };
-            coalesce_tables(&mut imported, source, "", true);
+            coalesce_tables(&imported, &source, true);
         }
         req.import_values = rewritten;
     }
-    let mut values: Tree = cvals
-        .iter()
-        .map(|(k, v)| (k.clone(), v.deep_copy()))
-        .collect();
-    coalesce_tables(&mut values, imported, "", true);
-    chart.values = values;
+    let values = Value::Map(cvals).deep_copy();
+    let Value::Map(values) = values else {
+        return Ok(());
+    };
+    coalesce_tables(&values, &imported, true);
+    chart.values = values.borrow().clone();
+    Ok(())
 }
 
 /// `fmt.Sprintf("%v", x)` of a JSON value from `Chart.yaml`.

@@ -188,7 +188,8 @@ pub fn render_files(
             crate::template::format::quote(&options.release_name)
         )
     })?;
-    process_dependencies(&mut chart, &vals);
+    process_dependencies(&mut chart, &vals)
+        .map_err(|e| format!("chart dependencies processing failed: {e}"))?;
     let kube_version = match &options.kube_version {
         Some(text) => Some(
             KubeVersion::parse(text).map_err(|e| format!("invalid kube version '{text}': {e}"))?,
@@ -198,7 +199,7 @@ pub fn render_files(
     let capabilities = Capabilities::new(kube_version, &options.api_versions);
     let kube_version_string = capabilities.kube_version.normalized.clone();
     let kube_git_version = capabilities.kube_version.version.clone();
-    let values = coalesce_values(&chart, &vals);
+    let values = coalesce_values(&chart, &vals)?;
     if !options.skip_schema_validation {
         crate::schema::validate(&chart, &values).map_err(|e| {
             format!("values don't meet the specifications of the schema(s) in the following chart(s):\n{e}")

@@ -38,9 +38,15 @@ struct Case {
     reason: Option<String>,
 }
 
+/// Go's text/template semantics as helm runs templates: with helm's whole function set
+/// (Sprig's `slice` replaces Go's, as in helm), so that every case is a fact
+/// `scripts/helm-oracle` checks against helm.
 #[test]
 fn template_cases() {
-    run_cases(include_str!("cases/template.yaml"), &Funcs::builtin());
+    run_cases(
+        include_str!("cases/template.yaml"),
+        &helm_render::funcs::helm_funcs(),
+    );
 }
 
 /// Sprig's functions: `cases/sprig.yaml`, with outputs as Helm gives them.

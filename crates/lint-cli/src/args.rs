@@ -18,7 +18,7 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint manifests (files, directories, or `-` for standard input).
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// List the rules.
     Rules(RulesArgs),
     /// Render a Helm chart and print what `helm template` prints.
@@ -26,7 +26,7 @@ pub enum Command {
     /// NAME is the release name (default `release-name`); CHART is a chart directory or a
     /// packaged chart (`.tgz`). Exit codes: 1 when the chart does not load or render (helm
     /// fails too), 2 for usage errors and input that cannot be read.
-    Template(TemplateArgs),
+    Template(Box<TemplateArgs>),
     /// Print a rule's documentation.
     Explain {
         /// Rule id, name or alias (e.g. KW301 or image-latest-tag).
@@ -43,9 +43,37 @@ pub struct LintArgs {
     /// standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
+    /// Output format on standard output.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also write the report in another format to a file, as FORMAT=FILE (repeatable), e.g.
+    /// `--output sarif=kubeward.sarif --output junit=report.xml`.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_output)]
+    pub output: Vec<OutputTarget>,
+    /// Report only on the given files, reading the manifests under DIR (default: the
+    /// repository root) as context for cross-resource rules. Takes its value after `=`:
+    /// `--context=k8s`. This is what the pre-commit hook runs.
+    #[arg(
+        long,
+        value_name = "DIR",
+        num_args = 0..=1,
+        require_equals = true
+    )]
+    pub context: Option<Option<PathBuf>>,
+    /// Lint the Helm charts the given files belong to (the outermost directory with a
+    /// Chart.yaml up to the repository root), each once; other files are ignored.
+    #[arg(long)]
+    pub charts_of: bool,
+    /// Lint the manifests and charts changed since the merge base of REV and HEAD (committed,
+    /// uncommitted and untracked), under the given paths, with the repository as context.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Report and fail only on findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in a baseline file (they are then reported as baselined).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1 [default: warning, or the config's].
     #[arg(long, value_enum)]
     pub fail_on: Option<Level>,
@@ -75,9 +103,14 @@ pub struct LintArgs {
     /// references that nothing in it satisfies are reported.
     #[arg(long)]
     pub complete_inventory: bool,
-    /// Kubernetes version the manifests target, e.g. 1.31 [default: the newest known].
+    /// Kubernetes version the manifests target, e.g. 1.31 [default: the newest with embedded
+    /// schemas].
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
+    /// Directory of JSON schemas for custom resources, in kubeconform's layout
+    /// `{group}/{kind}_{version}.json` (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Vec<PathBuf>,
     /// Name to report for standard input.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
@@ -141,6 +174,56 @@ pub enum Format {
     Compact,
     /// The versioned JSON report.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+    /// JUnit XML, for CI test dashboards.
+    Junit,
+    /// Checkstyle XML, for reviewdog and CI tools.
+    Checkstyle,
+}
+
+impl Format {
+    /// The format's name on the command line.
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|value| value.get_name().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// A report written to a file: `--output FORMAT=FILE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputTarget {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_output(value: &str) -> Result<OutputTarget, String> {
+    let Some((format, path)) = value.split_once('=') else {
+        return Err(format!(
+            "expected FORMAT=FILE, e.g. sarif=kubeward.sarif (formats: {})",
+            format_names()
+        ));
+    };
+    let format = Format::from_str(format, true)
+        .map_err(|_| format!("unknown format `{format}` (formats: {})", format_names()))?;
+    if path.is_empty() {
+        return Err(format!("no file after `{}=`", format.name()));
+    }
+    Ok(OutputTarget {
+        format,
+        path: PathBuf::from(path),
+    })
+}
+
+fn format_names() -> String {
+    Format::value_variants()
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

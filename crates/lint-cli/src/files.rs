@@ -43,7 +43,8 @@ impl Excludes {
         Ok(())
     }
 
-    fn matches(&self, path: &Path, cwd: &Path) -> bool {
+    /// Whether a path (relative to `cwd` or absolute) is excluded.
+    pub fn matches(&self, path: &Path, cwd: &Path) -> bool {
         let absolute = cwd.join(path);
         self.sets.iter().any(|(base, paths, names)| {
             let named = path.file_name().is_some_and(|name| names.is_match(name));
@@ -82,7 +83,11 @@ pub fn collect(
             continue;
         }
         // A file of a chart (a template, values.yaml) stands for its chart.
-        let chart = path.is_file().then(|| chart_of(path)).flatten();
+        let chart = path
+            .is_file()
+            .then(|| crate::scope::chart_of(&cwd.join(path), Path::new("/")))
+            .flatten()
+            .map(|chart| crate::scope::relative_to(&chart, &cwd));
         if path.is_file() && chart.is_none() {
             found.push(path.clone());
             continue;
@@ -168,36 +173,12 @@ pub fn collect(
     })
 }
 
-/// The outermost chart directory (holding `Chart.yaml`) a file is in, if any: subcharts
-/// render with their parent.
-fn chart_of(file: &Path) -> Option<PathBuf> {
-    let mut chart = None;
-    let mut dir = file.parent();
-    while let Some(current) = dir {
-        let probe = if current.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            current
-        };
-        if probe.join("Chart.yaml").is_file() {
-            chart = Some(current.to_path_buf());
-        }
-        dir = current.parent();
-    }
-    chart.map(|c| {
-        if c.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            c
-        }
-    })
-}
-
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.') && name != "." && name != ".."
 }
 
-fn has_manifest_extension(path: &Path) -> bool {
+/// Whether the file has a manifest extension (`.yaml`, `.yml`, `.json`).
+pub fn has_manifest_extension(path: &Path) -> bool {
     path.extension()
         .is_some_and(|ext| EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
 }

@@ -7,6 +7,7 @@ mod charts;
 mod files;
 mod helm_args;
 mod output;
+mod scope;
 mod settings;
 mod template;
 
@@ -49,25 +50,67 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
             .build_global()
             .map_err(|err| format!("error: cannot start {threads} threads: {err}"))?;
     }
+    let cwd =
+        std::env::current_dir().map_err(|err| format!("error: no current directory: {err}"))?;
     let settings = settings::Settings::load(args)?;
     let linter = settings.linter()?;
-    let inputs = files::collect(
-        &args.paths,
-        &settings.excludes,
-        args.stdin_filename.as_deref(),
-    )?;
-    if inputs.sources.is_empty() && inputs.unreadable.is_empty() {
+    let scope = scope::Scope::resolve(args, &cwd, &settings.excludes)?;
+    let mut inputs = match &scope.empty_reason {
+        Some(reason) => {
+            eprintln!("kubeward: {reason}; nothing to lint");
+            scope::nothing()
+        }
+        None => files::collect(
+            &scope.paths,
+            &settings.excludes,
+            args.stdin_filename.as_deref(),
+        )?,
+    };
+    if inputs.sources.is_empty() && inputs.unreadable.is_empty() && scope.empty_reason.is_none() {
         eprintln!("warning: no manifest files (.yaml, .yml, .json) found");
+    }
+    if let Some(dir) = &scope.context
+        && !inputs.sources.is_empty()
+    {
+        scope::add_context(&mut inputs, dir, &settings.excludes)?;
     }
     let mut sources = inputs.sources;
     sources.render_charts(&settings.chart_settings()?);
-    let report = linter.lint(&sources);
+    let mut report = linter.lint(&sources);
+    let base = scope::path_base(&cwd);
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| format!("error: cannot read the baseline {}: {err}", path.display()))?;
+        let baseline = lint_core::report::Baseline::from_json(&text)
+            .map_err(|err| format!("error: {}: {err}", path.display()))?;
+        report.apply_baseline(&baseline, &sources, &base, &path.display().to_string());
+    }
+    if let Some(path) = &args.write_baseline {
+        let baseline = lint_core::report::Baseline::from_report(&report, &sources, &base);
+        write_file(path, &baseline.to_json())?;
+        eprintln!(
+            "kubeward: recorded {} findings in {}",
+            baseline.findings.len(),
+            path.display()
+        );
+        report.apply_baseline(&baseline, &sources, &base, &path.display().to_string());
+    }
     let fail_on = args
         .fail_on
         .map(lint_core::Severity::from)
         .or(settings.config.fail_on)
         .unwrap_or(lint_core::Severity::Warning);
-    let rendered = output::render(&report, &sources, args.format, args.color);
+    let view = output::View {
+        sources: &sources,
+        catalog: settings.catalog(),
+        base: &base,
+        fail_on,
+    };
+    for target in &args.output {
+        let text = output::render(&report, &view, target.format, args.color, false);
+        write_file(&target.path, &text)?;
+    }
+    let rendered = output::render(&report, &view, args.format, args.color, true);
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(rendered.as_bytes())
@@ -92,6 +135,16 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     } else {
         0
     })
+}
+
+/// Writes a report or baseline file, creating its directory.
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), Failure> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|err| format!("error: cannot create {}: {err}", parent.display()))?;
+    }
+    std::fs::write(path, text)
+        .map_err(|err| format!("error: cannot write {}: {err}", path.display()))
 }
 
 fn run_rules(args: &RulesArgs) -> Result<u8, Failure> {

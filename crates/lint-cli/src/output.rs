@@ -3,22 +3,40 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 
-use lint_core::report::{self, HumanOptions};
-use lint_core::{Catalog, Report, SourceSet};
+use lint_core::report::{self, HumanOptions, PathBase};
+use lint_core::{Catalog, Report, Severity, SourceSet};
 
 use crate::args::{ColorChoice, Format};
 
-/// The report in the chosen format.
-pub fn render(report: &Report, sources: &SourceSet, format: Format, color: ColorChoice) -> String {
+/// What every format may need besides the report.
+pub struct View<'a> {
+    pub sources: &'a SourceSet,
+    pub catalog: &'a Catalog,
+    /// Where the repository root is, for the CI formats' paths.
+    pub base: &'a PathBase,
+    pub fail_on: Severity,
+}
+
+/// The report in the chosen format; `terminal` says whether it goes to standard output
+/// (colours are only ever written there).
+pub fn render(
+    report: &Report,
+    view: &View<'_>,
+    format: Format,
+    color: ColorChoice,
+    terminal: bool,
+) -> String {
+    let sources = view.sources;
     match format {
         Format::Human => {
-            let color = match color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
+            let color = terminal
+                && match color {
+                    ColorChoice::Always => true,
+                    ColorChoice::Never => false,
+                    ColorChoice::Auto => {
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                    }
+                };
             let width = std::env::var("COLUMNS")
                 .ok()
                 .and_then(|c| c.parse().ok())
@@ -27,6 +45,10 @@ pub fn render(report: &Report, sources: &SourceSet, format: Format, color: Color
         }
         Format::Compact => report::compact(report, sources),
         Format::Json => report::json(report, sources),
+        Format::Sarif => report::sarif(report, sources, view.catalog, view.base),
+        Format::Github => report::github(report, sources, view.base),
+        Format::Junit => report::junit(report, sources, view.fail_on),
+        Format::Checkstyle => report::checkstyle(report, sources),
     }
 }
 

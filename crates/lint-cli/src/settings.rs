@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use lint_core::helm::TemplateOptions;
 use lint_core::yaml::PathSegment;
-use lint_core::{Catalog, ChartSettings, Config, ConfigError, Linter, PolicyFile, SetupError};
+use lint_core::{
+    Catalog, ChartSettings, Config, ConfigError, Linter, PolicyFile, SchemaFile, SetupError,
+};
 
 use crate::Failure;
 use crate::args::LintArgs;
@@ -21,6 +23,7 @@ pub struct Settings {
     /// The directory paths in the configuration are relative to.
     base: PathBuf,
     cwd: PathBuf,
+    schema_files: Vec<SchemaFile>,
 }
 
 impl Settings {
@@ -31,7 +34,11 @@ impl Settings {
         if let Some(namespace) = &self.config.namespace {
             defaults.namespace.clone_from(namespace);
         }
-        defaults.kube_version.clone_from(&self.config.kube_version);
+        // Charts render for the version the manifests are checked against.
+        defaults.kube_version = Some(self.config.kube_version.clone().unwrap_or_else(|| {
+            let (major, minor) = lint_core::DEFAULT_KUBE_VERSION;
+            format!("{major}.{minor}")
+        }));
         let mut charts = std::collections::BTreeMap::new();
         for (key, chart) in &self.config.charts {
             let mut options = defaults.clone();
@@ -113,6 +120,13 @@ impl Settings {
             .chain(args.policy.iter().cloned())
             .collect();
         let catalog = catalog(&policy_dirs)?;
+        let schema_dirs: Vec<PathBuf> = config
+            .schema_dirs
+            .iter()
+            .map(|dir| base.join(dir))
+            .chain(args.schema_dir.iter().cloned())
+            .collect();
+        let schema_files = schema_files(&schema_dirs)?;
         for (flag, tokens) in [("--select", &args.select), ("--ignore", &args.ignore)] {
             for token in tokens {
                 if catalog.resolve_selector(token).is_empty() {
@@ -149,15 +163,28 @@ impl Settings {
             catalog,
             base,
             cwd,
+            schema_files,
         })
+    }
+
+    /// The rules, built-in and user.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// A linter for this configuration.
     pub fn linter(&self) -> Result<Linter, Failure> {
-        Linter::new(self.catalog.clone(), &self.config).map_err(|err| match err {
-            SetupError::Config(err) => render_config_error(&err),
-            SetupError::Rules(errors) => render_rule_errors(&errors),
-        })
+        Linter::new(self.catalog.clone(), &self.config)
+            .and_then(|linter| linter.with_schema_files(&self.schema_files))
+            .map_err(|err| match err {
+                SetupError::Config(err) => render_config_error(&err),
+                SetupError::Rules(errors) => render_rule_errors(&errors),
+                SetupError::Schemas(errors) => {
+                    let lines: Vec<String> =
+                        errors.iter().map(|err| format!("error: {err}")).collect();
+                    lines.join("\n")
+                }
+            })
     }
 }
 
@@ -230,6 +257,43 @@ pub fn catalog(dirs: &[PathBuf]) -> Result<Catalog, Failure> {
         }
     }
     Catalog::load(files).map_err(|errors| render_rule_errors(&errors))
+}
+
+/// The `.json` files of schema catalogue directories, with their paths relative to the
+/// directory (`{group}/{kind}_{version}.json`).
+fn schema_files(dirs: &[PathBuf]) -> Result<Vec<SchemaFile>, Failure> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        if !dir.is_dir() {
+            return Err(format!(
+                "error: schema directory {} does not exist",
+                dir.display()
+            ));
+        }
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry =
+                entry.map_err(|err| format!("error: cannot read {}: {err}", dir.display()))?;
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let text = std::fs::read_to_string(path)
+                .map_err(|err| format!("error: cannot read {}: {err}", path.display()))?;
+            files.push(SchemaFile {
+                path: relative,
+                display: path.display().to_string(),
+                text,
+            });
+        }
+    }
+    Ok(files)
 }
 
 fn render_rule_errors(errors: &[lint_core::RuleError]) -> Failure {

@@ -198,12 +198,13 @@ fn render_chart(set: &mut SourceSet, found: &Found, options: &TemplateOptions) {
         // A library chart only defines helpers; it is rendered by the charts that use it.
         return;
     }
+    let reported = set.get(chart_yaml).is_none_or(SourceFile::is_reported);
     let mut sources = TemplateSources::new(found, &chart);
     for _ in 0..MAX_RENDER_ATTEMPTS {
         match render_files(chart.clone(), options) {
             Ok((_, files)) => {
                 for file in files {
-                    add_rendered(set, &mut sources, &file.name, &file.output);
+                    add_rendered(set, &mut sources, &file.name, &file.output, reported);
                 }
                 return;
             }
@@ -387,15 +388,50 @@ fn add_rendered(
     sources: &mut TemplateSources,
     name: &str,
     output: &helm_render::template::Output,
+    reported: bool,
 ) {
     let base = name.rsplit('/').next().unwrap_or(name);
     if base == "NOTES.txt" || base.starts_with('_') || output.text.trim().is_empty() {
         return;
     }
+    // The documents as Helm splits them (a line starting with `---` ends a document, even
+    // `---` followed by text, which a YAML reader would not split), each on its own after a
+    // `---` line, with the provenance of every piece carried over.
+    let mut text = String::with_capacity(output.text.len());
+    let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
+    for (offset, content) in helm_render::manifests::split_manifests(&output.text) {
+        if output.text.get(offset..offset + content.len()) != Some(content.as_str()) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str("---\n");
+        }
+        pieces.push((text.len(), offset, content.len()));
+        text.push_str(&content);
+        text.push('\n');
+    }
     let mut segments = Vec::with_capacity(output.spans.len());
     for span in &output.spans {
-        if let Some(segment) = segment(set, sources, span) {
-            segments.push(segment);
+        for &(at, offset, len) in &pieces {
+            let start = span.start.max(offset);
+            let end = span.end.min(offset + len);
+            if start >= end {
+                continue;
+            }
+            let piece = OutputSpan {
+                start: at + (start - offset),
+                end: at + (end - offset),
+                file: span.file.clone(),
+                offset: if span.exact {
+                    span.offset + (start - span.start)
+                } else {
+                    span.offset
+                },
+                exact: span.exact,
+            };
+            if let Some(segment) = segment(set, sources, &piece) {
+                segments.push(segment);
+            }
         }
     }
     let Some(template) = sources.source_of(set, name) else {
@@ -405,11 +441,9 @@ fn add_rendered(
         .get(template)
         .map(|f| format!("{} (rendered)", f.path()))
         .unwrap_or_else(|| format!("{name} (rendered)"));
-    set.add(SourceFile::rendered(
-        path,
-        output.text.as_str(),
-        Origin { segments },
-    ));
+    let file = SourceFile::rendered(path, text, Origin { segments });
+    // A chart read for context only (`--context`) gives context only.
+    set.add(if reported { file } else { file.context_only() });
 }
 
 fn segment(

@@ -40,6 +40,11 @@ pub struct Config {
     /// Directories of user rules, relative to the configuration file.
     #[serde(default)]
     pub policies: Vec<String>,
+    /// Directories of JSON schemas for custom resources (kubeconform's
+    /// `{group}/{kind}_{version}.json` layout), relative to the configuration file. The core
+    /// reads no files: the caller loads them and passes them to `Linter::with_schema_files`.
+    #[serde(default)]
+    pub schema_dirs: Vec<String>,
     /// The egress proxy workloads must use (enables the egress proxy rules).
     #[serde(default)]
     pub proxy: Option<ProxyConfig>,

@@ -103,10 +103,22 @@ impl fmt::Display for ObjectRef {
 /// Why a diagnostic is not reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppression {
-    /// Where the suppression is written.
-    pub span: Span,
-    /// The reason given after `--`, if any.
+    /// What silenced the finding.
+    pub kind: SuppressionKind,
+    /// Where the suppression is written: the comment or annotation; `None` for a baseline.
+    pub span: Option<Span>,
+    /// The reason given after `--`, if any, or the baseline that records the finding.
     pub reason: Option<String>,
+}
+
+/// What silenced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// A `# kubeward:ignore` comment or a `kubeward.io/ignore` annotation in the manifests.
+    InSource,
+    /// An entry of a baseline file: the finding existed when the baseline was written.
+    Baseline,
 }
 
 /// A finding.

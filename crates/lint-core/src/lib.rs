@@ -21,6 +21,7 @@ mod lint;
 pub mod objects;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod source;
 /// Helm charts rendered as `helm template` renders them (the `helm-render` crate).
 pub use helm_render as helm;
@@ -30,10 +31,13 @@ mod suppress;
 
 pub use charts::ChartSettings;
 pub use config::{ChartConfig, Config, ConfigError, ProxyConfig, RuleConfig};
-pub use diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
+pub use diagnostic::{
+    Diagnostic, Label, ObjectRef, RuleRef, Severity, Suppression, SuppressionKind,
+};
 pub use lint::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, Linter, SetupError, parse_kube_version};
 pub use report::{Report, Summary};
 pub use rules::{Catalog, PolicyFile, Rule, RuleError, RuleMeta};
+pub use schema::{SchemaFile, SchemaFileError};
 pub use source::{
     ChartProblem, Origin, OriginSegment, Position, Role, SourceFile, SourceId, SourceSet, Span,
     TextRange,

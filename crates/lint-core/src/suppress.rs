@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Suppression;
+use crate::diagnostic::{Suppression, SuppressionKind};
 use crate::lint::{Linter, Located};
 use crate::rules::core_ids;
 use crate::source::{SourceFile, SourceId, SourceSet, Span, TextRange};
@@ -160,7 +160,8 @@ impl Linter {
                 entry.1 = true;
                 if diagnostic.suppressed.is_none() {
                     diagnostic.suppressed = Some(Suppression {
-                        span: directive.span,
+                        kind: SuppressionKind::InSource,
+                        span: Some(directive.span),
                         reason: directive.reason.clone(),
                     });
                 }

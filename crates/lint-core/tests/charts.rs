@@ -210,6 +210,29 @@ fn template_syntax_errors_and_bad_values_are_located() {
 }
 
 #[test]
+fn documents_are_split_where_helm_splits_them() {
+    // `{{- ... -}}` after a `---` line joins the next document onto it: `---apiVersion: v1`,
+    // which Helm still splits there.
+    let mut set = chart(&[(
+        "charts/web/templates/config.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n\n{{- if true -}}\n\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  name: c\n{{- end }}\n",
+    )]);
+    set.render_charts(&ChartSettings::default());
+    let report = linter(&["KW001", "KW002", "KW003"]).lint(&set);
+    let found: Vec<String> = report
+        .reported()
+        .map(|d| format!("{} {}", at(&set, d), d.message))
+        .collect();
+    // The second document is read on its own: its duplicate key is reported in the template.
+    assert_eq!(
+        found,
+        [
+            "charts/web/templates/config.yaml:13:3 name duplicate key \"name\" (first written on line 12; the last value wins)"
+        ]
+    );
+}
+
+#[test]
 fn suppression_comments_in_templates_apply() {
     let deployment = DEPLOYMENT.replace(
         "image: busybox:latest",
@@ -278,6 +301,22 @@ fn the_shared_charts_lint_with_findings_at_template_lines() {
             continue;
         }
         assert!(render_errors.is_empty(), "{name}: {render_errors:#?}");
+        // helm renders and installs these charts: their output reads as valid YAML and valid
+        // objects, the way Helm splits it into documents.
+        let invalid: Vec<String> = report
+            .reported()
+            .filter(|d| {
+                matches!(
+                    d.rule.name.as_str(),
+                    "yaml-syntax-error"
+                        | "yaml-duplicate-key"
+                        | "invalid-object"
+                        | "schema-violation"
+                )
+            })
+            .map(|d| format!("{} {}", at(&set, d), d.message))
+            .collect();
+        assert!(invalid.is_empty(), "{name}: {invalid:#?}");
         let in_templates = report
             .reported()
             .filter(|d| {

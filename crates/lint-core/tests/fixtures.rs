@@ -53,6 +53,11 @@ fn fixture(path: &Path, text: String) -> datatest_stable::Result<()> {
         Err(_) => Config::default(),
     };
     config.select = Some(vec![rule.meta.id.clone()]);
+    // Custom resources without their CRD are common in fixtures: that they are not validated
+    // says nothing about the fixture's validity.
+    if rule.meta.name != "schema-not-found" {
+        config.ignore.push("schema-not-found".to_owned());
+    }
     let linter = Linter::new(catalog, &config)?;
     let mut sources = SourceSet::new();
     sources.add(SourceFile::new(relative.clone(), text.clone()));

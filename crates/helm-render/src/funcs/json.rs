@@ -172,7 +172,11 @@ fn open(
         Value::Float(x) => out.push_str(&format_json_float(*x)?),
         Value::String(s) => write_string(out, s, style.escape_html),
         Value::Bytes(bytes) => write_string(out, &base64_encode(bytes), style.escape_html),
-        Value::Object(object) => write_string(out, &object.format(), style.escape_html),
+        // Go marshals an object by its own rules (`time.Time` as RFC 3339, structs by field).
+        Value::Object(object) => {
+            let json = object.to_json().map_err(SerializeError::Go)?;
+            return open(out, &Value::from_json(&json), style, depth, path);
+        }
         Value::List(items) => {
             let identity = enter(
                 path,

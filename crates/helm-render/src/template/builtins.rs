@@ -105,9 +105,12 @@ pub(super) fn register(funcs: &mut Funcs) {
     funcs.insert("urlquery", |_, args| {
         Ok(Value::from(query_escape(&eval_args(args))))
     });
-    funcs.insert("call", |_, args| {
-        let what = args.first().map_or("nil".to_owned(), Value::type_name);
-        Err(FuncError::Message(format!("non-function of type {what}")))
+    funcs.insert("call", |_, args| match args.first() {
+        None | Some(Value::Nil | Value::Missing) => Err("call of nil".into()),
+        Some(value) => Err(FuncError::Message(format!(
+            "non-function of type {}",
+            value.type_name()
+        ))),
     });
 }
 
@@ -145,7 +148,10 @@ fn length(item: &Value) -> Result<i64, FuncError> {
         Value::List(items) => items.len(),
         Value::Map(map) => map.borrow().len(),
         Value::Bytes(bytes) => bytes.len(),
-        Value::Nil | Value::Missing => return Err("len of nil pointer".into()),
+        // Go's `len` of a nil interface value panics in reflect; templates report the panic.
+        Value::Nil | Value::Missing => {
+            return Err("reflect: call of reflect.Value.Type on zero Value".into());
+        }
         other => return Err(format!("len of type {}", other.type_name()).into()),
     };
     Ok(i64::try_from(len).unwrap_or(i64::MAX))
@@ -253,13 +259,18 @@ fn kind(value: &Value) -> Kind {
 
 const BAD_COMPARISON: &str = "incompatible types for comparison";
 
+/// Go's error for operands of different kinds, naming both types.
+fn bad_comparison(a: &Value, b: &Value) -> FuncError {
+    format!("{BAD_COMPARISON}: {} and {}", a.type_name(), b.type_name()).into()
+}
+
 fn basic_eq(a: &Value, b: &Value) -> Result<bool, FuncError> {
     let (ka, kb) = (kind(a), kind(b));
     if ka != kb {
         if ka == Kind::Nil || kb == Kind::Nil {
             return Ok(false);
         }
-        return Err(BAD_COMPARISON.into());
+        return Err(bad_comparison(a, b));
     }
     Ok(match (a, b) {
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -281,14 +292,17 @@ fn basic_cmp(a: &Value, b: &Value) -> Result<Ordering, FuncError> {
         (Value::Int(x), Value::Int(y)) => Ok(x.cmp(y)),
         (Value::Float(x), Value::Float(y)) => x.partial_cmp(y).ok_or_else(|| BAD_COMPARISON.into()),
         (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
-        _ if kind(a) != kind(b) => Err(BAD_COMPARISON.into()),
+        _ if kind(a) != kind(b) => Err(bad_comparison(a, b)),
         _ => Err("invalid type for comparison".into()),
     }
 }
 
 fn compare_func(name: &str, which: usize, args: &[Value]) -> Result<Value, FuncError> {
     if which == 0 {
-        arity_min(name, args, 2)?;
+        arity_min(name, args, 1)?;
+        if args.len() == 1 {
+            return Err("missing argument for comparison".into());
+        }
         let first = args.first().cloned().unwrap_or_default();
         for other in args.get(1..).unwrap_or_default() {
             if basic_eq(&first, other)? {
@@ -338,10 +352,10 @@ fn js_escape(s: &str) -> String {
             '>' => out.push_str("\\u003E"),
             '&' => out.push_str("\\u0026"),
             '=' => out.push_str("\\u003D"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
+            // Control characters, and what is not printable beyond ASCII, as `\uXXXX`.
+            c if (c as u32) < 0x20 || (!c.is_ascii() && !super::format::is_printable(c)) => {
+                out.push_str(&format!("\\u{:04X}", c as u32));
+            }
             c => out.push(c),
         }
     }

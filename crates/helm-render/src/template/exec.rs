@@ -291,7 +291,7 @@ impl<'a> Exec<'a> {
                         .error_at(
                             branch.pos,
                             "",
-                            "can't use a range over an integer with two variables".to_owned(),
+                            format!("can't use {n} to iterate over more than one variable"),
                         )
                         .into());
                 }
@@ -448,6 +448,8 @@ impl<'a> Exec<'a> {
         pos: usize,
     ) -> Result<Value> {
         let mut value = receiver;
+        // What a map lookup yields has Go's static type `interface {}`, which errors name.
+        let mut from_map = false;
         let count = names.len();
         for (i, name) in names.iter().enumerate() {
             let is_last = i + 1 == count;
@@ -464,11 +466,14 @@ impl<'a> Exec<'a> {
                 Vec::new()
             };
             let has_args = is_last && (!args.is_empty() || last.is_some());
-            value = self.eval_field(value, name, node, pos, &call_args, has_args)?;
+            let was_map = matches!(value, Value::Map(_));
+            value = self.eval_field(value, name, node, pos, &call_args, has_args, from_map)?;
+            from_map = was_map;
         }
         Ok(value)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn eval_field(
         &mut self,
         receiver: Value,
@@ -477,8 +482,19 @@ impl<'a> Exec<'a> {
         pos: usize,
         args: &[Value],
         has_args: bool,
+        from_map: bool,
     ) -> Result<Value> {
         let context = node.to_string();
+        let type_name = |value: &Value| {
+            if from_map {
+                "interface {}".to_owned()
+            } else {
+                match value {
+                    Value::Object(object) => object.type_name().to_owned(),
+                    other => other.type_name().to_owned(),
+                }
+            }
+        };
         match &receiver {
             // Nothing at all: its fields are nothing too (Go: invalid receiver, no error).
             Value::Missing => Ok(Value::Missing),
@@ -512,7 +528,10 @@ impl<'a> Exec<'a> {
                     .error_at(
                         pos,
                         &context,
-                        format!("can't evaluate field {name} in type {}", object.type_name()),
+                        format!(
+                            "can't evaluate field {name} in type {}",
+                            type_name(&receiver)
+                        ),
                     )
                     .into())
             }
@@ -532,7 +551,7 @@ impl<'a> Exec<'a> {
                 .error_at(
                     pos,
                     &context,
-                    format!("can't evaluate field {name} in type {}", other.type_name()),
+                    format!("can't evaluate field {name} in type {}", type_name(other)),
                 )
                 .into()),
         }

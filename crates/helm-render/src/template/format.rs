@@ -104,7 +104,7 @@ pub fn quote(s: &str) -> String {
 
 /// Roughly Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and the
 /// ASCII space.
-fn is_printable(c: char) -> bool {
+pub(crate) fn is_printable(c: char) -> bool {
     if c == ' ' {
         return true;
     }

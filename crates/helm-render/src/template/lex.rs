@@ -348,7 +348,7 @@ impl Lexer<'_> {
         {
             return Ok(());
         }
-        self.error(self.pos, format!("bad character {c:?}"))
+        self.error(self.pos, format!("bad character U+{:04X} {c:?}", c as u32))
     }
 
     fn quote(&mut self, start: usize) -> Result<(), LexError> {

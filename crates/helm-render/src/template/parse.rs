@@ -376,7 +376,10 @@ impl Parser<'_> {
     fn expect_right_delim(&mut self, context: &str) -> Result<(), ParseError> {
         match self.next_non_space() {
             Some(item) if item.token == Token::RightDelim => Ok(()),
-            Some(item) => self.error(item.pos, format!("unexpected {:?} in {context}", item.text)),
+            Some(item) => self.error(
+                item.pos,
+                format!("unexpected {} in {context}", describe(&item)),
+            ),
             None => self.error(self.eof_pos(), format!("unexpected EOF in {context}")),
         }
     }
@@ -456,10 +459,7 @@ impl Parser<'_> {
                         Node::Continue { pos: item.pos }
                     }))
                 }
-                "define" => self.error(
-                    item.pos,
-                    "unexpected define: definitions belong at the top level",
-                ),
+                "define" => self.error(item.pos, "unexpected <define> in command"),
                 other => self.error(item.pos, format!("unexpected {other:?}")),
             };
         }
@@ -547,7 +547,10 @@ impl Parser<'_> {
                     message: m,
                 })
             }
-            Some(item) => self.error(item.pos, format!("unexpected {:?} in {context}", item.text)),
+            Some(item) => self.error(
+                item.pos,
+                format!("unexpected {} in {context}", describe(&item)),
+            ),
             None => self.error(self.eof_pos(), format!("unexpected EOF in {context}")),
         }
     }
@@ -609,7 +612,10 @@ impl Parser<'_> {
                 break;
             }
             if item.token == Token::RightDelim || item.token == Token::RightParen {
-                return self.error(item.pos, format!("unexpected {:?} in {context}", item.text));
+                return self.error(
+                    item.pos,
+                    format!("unexpected {} in {context}", describe(&item)),
+                );
             }
             cmds.push(self.command(&end)?);
         }
@@ -686,27 +692,35 @@ impl Parser<'_> {
 
     fn operand(&mut self) -> Result<Arg, ParseError> {
         let term = self.term()?;
+        // As in Go, a node with fields after its term is placed at the first of those fields.
+        let chain_pos = self
+            .peek()
+            .filter(|i| i.token == Token::Field)
+            .map(|i| i.pos);
         let mut fields = Vec::new();
         while let Some(item) = self.peek().filter(|i| i.token == Token::Field) {
             fields.push(item.text.trim_start_matches('.').to_owned());
             self.index += 1;
         }
-        if fields.is_empty() {
+        let Some(chain_pos) = chain_pos else {
             return Ok(term);
-        }
+        };
         Ok(match term {
-            Arg::Field { pos, mut names } => {
+            Arg::Field { mut names, .. } => {
                 names.extend(fields);
-                Arg::Field { pos, names }
+                Arg::Field {
+                    pos: chain_pos,
+                    names,
+                }
             }
             Arg::Variable {
-                pos,
                 name,
                 fields: mut own,
+                ..
             } => {
                 own.extend(fields);
                 Arg::Variable {
-                    pos,
+                    pos: chain_pos,
                     name,
                     fields: own,
                 }
@@ -719,7 +733,7 @@ impl Parser<'_> {
                 return self.error(pos, format!("unexpected . after term {term:?}"));
             }
             other => Arg::Chain {
-                pos: other.pos(),
+                pos: chain_pos,
                 node: Box::new(other),
                 fields,
             },
@@ -838,10 +852,12 @@ fn number(text: &str) -> Result<Number, String> {
             float_syntax: false,
         });
     }
-    if is_hex {
-        return Err("hexadecimal floats are not supported".to_owned());
-    }
-    let float: f64 = clean.parse().map_err(|_| bad())?;
+    let float: f64 = if is_hex {
+        hex_float(body.get(2..).unwrap_or("")).ok_or_else(bad)?
+    } else {
+        clean.parse().map_err(|_| bad())?
+    };
+    let float = if negative && is_hex { -float } else { float };
     // An integral float constant is also an int (Go's parser does the same).
     let int = (float.fract() == 0.0 && float.abs() < 9.2e18).then_some(float as i64);
     Ok(Number {
@@ -927,4 +943,34 @@ fn unescape(inner: &str, quote: char) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// An item as Go's parse errors show it: a keyword as `<name>`, other text quoted (cut
+/// after ten characters).
+fn describe(item: &Item) -> String {
+    if item.token == Token::Keyword {
+        return format!("<{}>", item.text);
+    }
+    if item.text.chars().count() > 10 {
+        let head: String = item.text.chars().take(10).collect();
+        return format!("{head:?}...");
+    }
+    format!("{:?}", item.text)
+}
+
+/// A hexadecimal float's value after `0x`: hex digits with an optional point, then a
+/// binary exponent (`1.8p-3`).
+fn hex_float(text: &str) -> Option<f64> {
+    let (mantissa, exponent) = text.split_once(['p', 'P'])?;
+    let exponent: i32 = exponent.parse().ok()?;
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if whole.len() + fraction.len() == 0 || whole.len() + fraction.len() > 30 {
+        return None;
+    }
+    let mut value: f64 = 0.0;
+    for c in whole.chars().chain(fraction.chars()) {
+        value = value * 16.0 + f64::from(c.to_digit(16)?);
+    }
+    let shift = exponent.checked_sub(i32::try_from(fraction.len() * 4).ok()?)?;
+    Some(value * 2f64.powi(shift))
 }

@@ -3,6 +3,7 @@
 //! suppressions. Files and objects are processed in parallel when the `parallel` feature is
 //! on; the output is sorted, so it does not depend on the thread count.
 
+mod schema;
 mod setup;
 
 pub use setup::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, SetupError, parse_kube_version};
@@ -27,6 +28,13 @@ pub struct Linter {
     /// Per catalogue rule: its severity when selected.
     pub(crate) enabled: Vec<Option<Severity>>,
     pub(crate) default_namespace: String,
+    /// Schema validation: target version, catalogue, compiled validators.
+    pub(crate) schemas: crate::schema::Schemas,
+    /// The API lifecycle table's (apiVersion, kind) pairs, with whether the target version
+    /// serves them: `api-version-removed` reports those it does not, schema validation skips
+    /// them.
+    pub(crate) lifecycle: std::sync::Arc<BTreeMap<(String, String), bool>>,
+    pub(crate) kube_version: (u32, u32),
 }
 
 impl Linter {
@@ -37,7 +45,8 @@ impl Linter {
             .iter()
             .filter(|(_, file)| file.role() != Role::Chart)
             .collect();
-        let parsed: Vec<FileOutcome> = par_map(files, |(id, file)| self.read_file(id, file));
+        let parsed: Vec<FileOutcome> =
+            par_map(files, |(id, file)| self.read_file(sources, id, file));
 
         let mut diagnostics = Vec::new();
         for problem in sources.chart_problems() {
@@ -57,7 +66,15 @@ impl Linter {
         }
 
         let inventory = self.inventory(&objects);
-        let object_count = objects.len();
+        // Context-only files (see `SourceFile::context_only`) are read, not linted.
+        let object_count = objects
+            .iter()
+            .filter(|loaded| {
+                sources
+                    .get(loaded.object.source)
+                    .is_some_and(SourceFile::is_reported)
+            })
+            .count();
         match self.program.evaluator(inventory) {
             Ok(evaluator) => {
                 let targets: Vec<(usize, &LoadedObject)> = objects
@@ -91,6 +108,8 @@ impl Linter {
                 }
             }
         }
+
+        diagnostics.extend(self.check_schemas(sources, &objects));
 
         for (index, loaded) in objects.iter().enumerate() {
             for node in loaded.object.annotations(suppress::ANNOTATION) {
@@ -129,13 +148,13 @@ impl Linter {
             diagnostics: diagnostics.into_iter().map(|d| d.diagnostic).collect(),
             files: sources
                 .iter()
-                .filter(|(_, file)| file.role() != Role::Rendered)
+                .filter(|(_, file)| file.role() != Role::Rendered && file.is_reported())
                 .count(),
             objects: object_count,
         }
     }
 
-    fn read_file(&self, id: SourceId, file: &SourceFile) -> FileOutcome {
+    fn read_file(&self, sources: &SourceSet, id: SourceId, file: &SourceFile) -> FileOutcome {
         let mut outcome = FileOutcome::default();
         let text = file.text();
         let span = |range: TextRange| Span { source: id, range };
@@ -165,7 +184,7 @@ impl Linter {
                 YamlErrorKind::DuplicateKey { first } => format!(
                     "{} (first written on line {}; the last value wins)",
                     error.message,
-                    file.position(first.start).line
+                    line_in_source(sources, file, first)
                 ),
                 _ => error.message.clone(),
             };
@@ -378,6 +397,14 @@ impl Linter {
             object: None,
         })
     }
+}
+
+/// The line of a range as the user sees it: in the template, for rendered chart output.
+fn line_in_source(sources: &SourceSet, file: &SourceFile, range: TextRange) -> u32 {
+    file.origin()
+        .and_then(|origin| origin.map(range))
+        .and_then(|span| Some(sources.get(span.source)?.position(span.range.start).line))
+        .unwrap_or_else(|| file.position(range.start).line)
 }
 
 /// Moves a finding in rendered chart output to the template text that produced it, keeping

@@ -7,13 +7,14 @@ use crate::config::{Config, ConfigError};
 use crate::diagnostic::Severity;
 use crate::objects::CLUSTER_SCOPED_KINDS;
 use crate::rules::{Catalog, Program, Rule, RuleError, default_params};
+use crate::schema::{SchemaFile, SchemaFileError, Schemas};
 use crate::yaml::PathSegment;
 
 /// Namespace assumed for namespaced objects that name none, unless configured.
 pub const DEFAULT_NAMESPACE: &str = "default";
 
-/// Kubernetes version assumed when none is configured: the newest that kubeward knows.
-pub const DEFAULT_KUBE_VERSION: (u32, u32) = (1, 35);
+/// Kubernetes version assumed when none is configured: the newest whose schemas are embedded.
+pub const DEFAULT_KUBE_VERSION: (u32, u32) = crate::schema::NEWEST_VERSION;
 
 /// `1.31`, `v1.31` or `v1.31.2` → (1, 31).
 pub fn parse_kube_version(text: &str) -> Option<(u32, u32)> {
@@ -36,6 +37,8 @@ pub enum SetupError {
     Config(ConfigError),
     /// Rule files are broken.
     Rules(Vec<RuleError>),
+    /// Schema catalogue files are unusable.
+    Schemas(Vec<SchemaFileError>),
 }
 
 impl std::fmt::Display for SetupError {
@@ -43,6 +46,10 @@ impl std::fmt::Display for SetupError {
         match self {
             SetupError::Config(err) => err.fmt(f),
             SetupError::Rules(errors) => {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                f.write_str(&lines.join("\n"))
+            }
+            SetupError::Schemas(errors) => {
                 let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
                 f.write_str(&lines.join("\n"))
             }
@@ -141,14 +148,52 @@ impl Linter {
                 "string": format!("{}.{}", kube_version.0, kube_version.1),
             },
         });
-        let program = Program::compile(&catalog, &selected_indexes, environment)
+        let mut program = Program::compile(&catalog, &selected_indexes, environment)
             .map_err(SetupError::Rules)?;
+        let lifecycle = program.lifecycle().map_err(|err| {
+            SetupError::Rules(vec![RuleError::new("rules/lib/lifecycle.rego", None, err)])
+        })?;
+        // Computed once here rather than for every object by the rules that read it.
+        program
+            .add_environment("api_lifecycle", &lifecycle)
+            .map_err(|err| {
+                SetupError::Rules(vec![RuleError::new("rules/lib/lifecycle.rego", None, err)])
+            })?;
+        let lifecycle = super::schema::lifecycle_at(&lifecycle, kube_version);
+        let schemas = Schemas::new(kube_version, &[]).map_err(SetupError::Schemas)?;
         Ok(Linter {
             catalog,
             program,
             enabled,
             default_namespace,
+            schemas,
+            lifecycle: lifecycle.into(),
+            kube_version,
         })
+    }
+
+    /// Adds schemas from catalogue directories (kubeconform's `{group}/{kind}_{version}.json`
+    /// layout) for kinds that neither the embedded schemas nor the run's CRDs describe.
+    ///
+    /// ```
+    /// use lint_core::{Catalog, Config, Linter, SchemaFile, SourceFile, SourceSet};
+    /// let schema = SchemaFile {
+    ///     path: "example.com/widget_v1.json".into(),
+    ///     display: "schemas/example.com/widget_v1.json".into(),
+    ///     text: r#"{"type": "object", "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer"}}}}}"#.into(),
+    /// };
+    /// let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default())
+    ///     .unwrap()
+    ///     .with_schema_files(&[schema])
+    ///     .unwrap();
+    /// let mut sources = SourceSet::new();
+    /// sources.add(SourceFile::new("w.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: big\n"));
+    /// let report = linter.lint(&sources);
+    /// assert!(report.reported().any(|d| d.rule.name == "schema-violation" && d.message.contains("`spec.size` must be an integer")));
+    /// ```
+    pub fn with_schema_files(mut self, files: &[SchemaFile]) -> Result<Self, SetupError> {
+        self.schemas = Schemas::new(self.kube_version, files).map_err(SetupError::Schemas)?;
+        Ok(self)
     }
 
     /// The catalogue this linter was built from.

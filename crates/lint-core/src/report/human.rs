@@ -204,7 +204,8 @@ pub fn human(report: &Report, sources: &SourceSet, options: HumanOptions) -> Str
     out
 }
 
-fn summary_line(report: &Report) -> String {
+/// `1 error, 2 warnings, 0 infos in 3 files (4 objects)`, and what was suppressed.
+pub(super) fn summary_line(report: &Report) -> String {
     let summary = report.summary();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut line = format!(
@@ -217,6 +218,9 @@ fn summary_line(report: &Report) -> String {
     );
     if summary.suppressed > 0 {
         line.push_str(&format!(", {} suppressed", summary.suppressed));
+    }
+    if summary.baselined > 0 {
+        line.push_str(&format!(", {} in the baseline", summary.baselined));
     }
     line.push('\n');
     line

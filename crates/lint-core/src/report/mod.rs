@@ -1,15 +1,32 @@
 //! Output formats. Each one is a view of [`Report`]: the diagnostics, positioned with the
 //! sources' line index at render time.
 
+mod baseline;
+mod checkstyle;
+mod fingerprint;
+mod github;
 mod human;
 mod json;
+mod junit;
+mod paths;
+mod sarif;
+mod xml;
 
+pub use baseline::{BASELINE_FORMAT_VERSION, Baseline, BaselineEntry};
+pub use checkstyle::checkstyle;
+pub use fingerprint::{FINGERPRINT_VERSION, Fingerprint, fingerprints};
+pub use github::{
+    escape_data as github_escape_data, escape_property as github_escape_property, github,
+};
 pub use human::{HumanOptions, human, snippet_error};
 pub use json::{JSON_FORMAT_VERSION, json};
+pub use junit::junit;
+pub use paths::{PathBase, encode_uri_path, file_uri};
+pub use sarif::{FINGERPRINT_KEY, SRCROOT, sarif};
 
 use std::fmt::Write as _;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, SuppressionKind};
 use crate::source::SourceSet;
 
 /// The result of a run.
@@ -17,9 +34,9 @@ use crate::source::SourceSet;
 pub struct Report {
     /// Every finding, sorted; suppressed ones included (see [`Diagnostic::suppressed`]).
     pub diagnostics: Vec<Diagnostic>,
-    /// Files linted.
+    /// Files linted (context-only files are not counted).
     pub files: usize,
-    /// Kubernetes objects found.
+    /// Kubernetes objects found in the linted files.
     pub objects: usize,
 }
 
@@ -36,8 +53,10 @@ pub struct Summary {
     pub warnings: usize,
     /// Reported infos.
     pub infos: usize,
-    /// Findings silenced by a suppression.
+    /// Findings silenced by a suppression comment or annotation.
     pub suppressed: usize,
+    /// Findings recorded in the baseline.
+    pub baselined: usize,
 }
 
 impl Report {
@@ -54,9 +73,16 @@ impl Report {
             ..Summary::default()
         };
         for diagnostic in &self.diagnostics {
-            if diagnostic.suppressed.is_some() {
-                summary.suppressed += 1;
-                continue;
+            match diagnostic.suppressed.as_ref().map(|s| s.kind) {
+                Some(SuppressionKind::InSource) => {
+                    summary.suppressed += 1;
+                    continue;
+                }
+                Some(SuppressionKind::Baseline) => {
+                    summary.baselined += 1;
+                    continue;
+                }
+                None => {}
             }
             match diagnostic.severity {
                 Severity::Error => summary.errors += 1,

@@ -57,10 +57,21 @@ pub fn markdown(rule: &Rule) -> String {
                 text("description").replace('\n', " ")
             );
         }
+        // The defaults, as a starting point (JSON values are YAML flow values).
+        let mut example = format!("rules:\n  {}:\n    params:\n", meta.name);
+        for (name, property) in properties {
+            match property.get("default") {
+                Some(default) => {
+                    let _ = writeln!(example, "      {name}: {default}");
+                }
+                None => {
+                    let _ = writeln!(example, "      # {name}: (no default)");
+                }
+            }
+        }
         let _ = writeln!(
             out,
-            "\nSet them in `.kubeward.yaml`:\n\n```yaml\nrules:\n  {}:\n    params: {{}}\n```\n",
-            meta.name
+            "\nSet them in `.kubeward.yaml` (shown with their defaults):\n\n```yaml\n{example}```\n"
         );
     }
     let examples: Vec<_> = super::examples(rule).collect();

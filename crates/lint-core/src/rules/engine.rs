@@ -128,6 +128,39 @@ impl Program {
         })
     }
 
+    /// The API lifecycle table of `rules/lib/lifecycle.rego` (apiVersion → kind →
+    /// `{deprecated, removed, replacements}`), which the API lifecycle rules report from and
+    /// schema validation defers to: one table for both.
+    pub(crate) fn lifecycle(&self) -> Result<serde_json::Value, String> {
+        let mut engine = self.engine.clone();
+        let results = engine
+            .eval_query("data.kubeward.lib.lifecycle.apis".to_owned(), false)
+            .map_err(|err| err.to_string())?;
+        let value = results
+            .result
+            .first()
+            .and_then(|result| result.expressions.first())
+            .map(|expression| expression.value.clone())
+            .unwrap_or(RegoValue::Undefined);
+        let text = value.to_json_str().map_err(|err| err.to_string())?;
+        serde_json::from_str(&text).map_err(|err| err.to_string())
+    }
+
+    /// Adds `data.kubeward.<key>`.
+    pub(crate) fn add_environment(
+        &mut self,
+        key: &str,
+        value: &serde_json::Value,
+    ) -> Result<(), String> {
+        let mut kubeward = BTreeMap::new();
+        kubeward.insert(RegoValue::from(key), json_to_rego(value));
+        let mut data = BTreeMap::new();
+        data.insert(RegoValue::from("kubeward"), RegoValue::from(kubeward));
+        self.engine
+            .add_data(RegoValue::from(data))
+            .map_err(|err| err.to_string())
+    }
+
     /// Whether any compiled rule looks at objects of this kind.
     pub(crate) fn wants(&self, kind: &str) -> bool {
         self.rules.iter().any(|rule| rule.kinds.matches(kind))

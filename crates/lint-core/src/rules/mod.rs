@@ -143,6 +143,8 @@ pub(crate) mod core_ids {
     pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
     pub const RULE_ERROR: &str = "rule-evaluation-error";
     pub const RENDER_ERROR: &str = "helm-render-error";
+    pub const SCHEMA_VIOLATION: &str = "schema-violation";
+    pub const SCHEMA_NOT_FOUND: &str = "schema-not-found";
 }
 
 mod builtin {
@@ -343,6 +345,8 @@ mod tests {
             core_ids::UNUSED_SUPPRESSION,
             core_ids::RULE_ERROR,
             core_ids::RENDER_ERROR,
+            core_ids::SCHEMA_VIOLATION,
+            core_ids::SCHEMA_NOT_FOUND,
         ] {
             assert!(
                 catalog

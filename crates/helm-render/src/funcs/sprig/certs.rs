@@ -46,6 +46,11 @@ impl Object for Certificate {
         format!("{{{} {}}}", self.cert, self.key)
     }
 
+    /// The struct's exported fields, as `encoding/json` writes them.
+    fn to_json(&self) -> Result<serde_json::Value, String> {
+        Ok(serde_json::json!({"Cert": self.cert, "Key": self.key}))
+    }
+
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         Some(self)
     }

@@ -136,6 +136,13 @@ impl Object for Time {
         "time.Time"
     }
 
+    /// `time.Time.MarshalJSON`: RFC 3339 with nanoseconds.
+    fn to_json(&self) -> Result<serde_json::Value, String> {
+        Ok(serde_json::Value::String(
+            self.format("2006-01-02T15:04:05.999999999Z07:00"),
+        ))
+    }
+
     fn field(&self, _name: &str) -> Option<Value> {
         None
     }

@@ -1,0 +1,361 @@
+//! Schema validation: every object checked against the Kubernetes JSON schema of its kind at
+//! the target version (embedded, offline), against the CustomResourceDefinitions of the run,
+//! or against schemas the caller hands over (a kubeconform-style catalogue). Violations come
+//! back as paths into the object, so the linter reports each at its YAML node.
+//!
+//! Validators are compiled lazily, once per schema, and shared by every worker of a run
+//! (and, for the embedded and catalogue schemas, by every run of a linter).
+
+mod bundle;
+mod crd;
+mod formats;
+mod strict;
+mod violation;
+
+pub use bundle::VERSIONS;
+pub(crate) use crd::CrdSchemas;
+pub(crate) use violation::{Violation, ViolationKind, type_of};
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::yaml::{Node, Value};
+
+/// The newest Kubernetes version with embedded schemas, as (major, minor).
+pub const NEWEST_VERSION: (u32, u32) = (1, *VERSIONS.end());
+/// The oldest Kubernetes version with embedded schemas, as (major, minor).
+pub const OLDEST_VERSION: (u32, u32) = (1, *VERSIONS.start());
+
+/// A schema file from a catalogue directory in kubeconform's layout,
+/// `{group}/{kind}_{version}.json` (kind in lower case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaFile {
+    /// Path relative to the catalogue directory, with `/` separators.
+    pub path: String,
+    /// How messages name the file.
+    pub display: String,
+    /// The JSON text.
+    pub text: String,
+}
+
+/// A catalogue schema that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaFileError {
+    /// The file, as displayed.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for SchemaFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+/// Where the schema of an object comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum SchemaKey {
+    /// The embedded definition (name index) at the target version.
+    Builtin(usize),
+    /// A catalogue file: (group, lower-case kind, version).
+    Catalogue(String, String, String),
+}
+
+/// A compiled validator and the schema it was compiled from (to name the fields a schema
+/// declares when a field is unknown).
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    validator: jsonschema::Validator,
+    schema: serde_json::Value,
+}
+
+impl Compiled {
+    fn new(schema: serde_json::Value, validator: jsonschema::Validator) -> Self {
+        Compiled { validator, schema }
+    }
+}
+
+type Cell = Arc<OnceLock<Result<Arc<Compiled>, String>>>;
+
+/// Validators compiled on demand, shared by threads.
+#[derive(Debug)]
+pub(crate) struct ValidatorCache<K> {
+    cells: Mutex<HashMap<K, Cell>>,
+}
+
+impl<K> Default for ValidatorCache<K> {
+    fn default() -> Self {
+        Self {
+            cells: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone> ValidatorCache<K> {
+    /// The validator of `key`, compiled by `compile` the first time it is asked for. Only
+    /// the map is locked; two threads asking for different schemas compile in parallel.
+    pub(crate) fn get(
+        &self,
+        key: &K,
+        compile: impl FnOnce() -> Result<Compiled, String>,
+    ) -> Result<Arc<Compiled>, String> {
+        let cell = {
+            let mut cells = match self.cells.lock() {
+                Ok(cells) => cells,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            Arc::clone(cells.entry(key.clone()).or_default())
+        };
+        cell.get_or_init(|| compile().map(Arc::new)).clone()
+    }
+}
+
+/// What the schema check knows before a run: target version, catalogue, compiled validators.
+#[derive(Debug, Clone)]
+pub(crate) struct Schemas {
+    /// Target version.
+    target: (u32, u32),
+    /// Minor version (of 1.x) of the embedded schemas used: the target's, or the nearest one
+    /// embedded when the target is older or newer than all of them.
+    minor: u32,
+    catalogue: Arc<BTreeMap<(String, String, String), serde_json::Value>>,
+    cache: Arc<ValidatorCache<SchemaKey>>,
+}
+
+/// The outcome of checking one object.
+#[derive(Debug)]
+pub(crate) enum Checked {
+    /// Validated; the violations found (possibly none).
+    Validated(Vec<Violation>),
+    /// No schema for the kind at the target version.
+    NoSchema {
+        /// Minor versions (1.x) whose embedded schemas have the kind.
+        served_in: Vec<u32>,
+    },
+    /// The schema exists but cannot be compiled.
+    BadSchema(String),
+}
+
+impl Schemas {
+    /// Schema checking for a target version (major, minor), with catalogue files.
+    pub(crate) fn new(
+        version: (u32, u32),
+        files: &[SchemaFile],
+    ) -> Result<Self, Vec<SchemaFileError>> {
+        let mut catalogue = BTreeMap::new();
+        let mut errors = Vec::new();
+        for file in files {
+            match catalogue_entry(file) {
+                Ok((key, schema)) => {
+                    catalogue.insert(key, schema);
+                }
+                Err(message) => errors.push(SchemaFileError {
+                    file: file.display.clone(),
+                    message,
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let minor = if version.0 == 1 {
+            version.1.clamp(*VERSIONS.start(), *VERSIONS.end())
+        } else {
+            *VERSIONS.end()
+        };
+        Ok(Schemas {
+            target: version,
+            minor,
+            catalogue: Arc::new(catalogue),
+            cache: Arc::default(),
+        })
+    }
+
+    /// The target version as text.
+    pub(crate) fn target(&self) -> String {
+        format!("{}.{}", self.target.0, self.target.1)
+    }
+
+    /// Checks one object, given as its YAML node.
+    pub(crate) fn check(
+        &self,
+        crds: &CrdSchemas,
+        api_version: &str,
+        kind: &str,
+        node: &Node,
+    ) -> Checked {
+        let validator = match self.validator(crds, api_version, kind) {
+            Ok(Some(validator)) => validator,
+            Ok(None) => {
+                return Checked::NoSchema {
+                    served_in: served_in(api_version, kind),
+                };
+            }
+            Err(message) => return Checked::BadSchema(message),
+        };
+        let instance = to_json(node);
+        let mut violations = Vec::new();
+        for error in validator.validator.iter_errors(&instance) {
+            violation::translate(&error, &validator.schema, &mut violations);
+        }
+        Checked::Validated(violations)
+    }
+
+    /// The validator for a kind: embedded at the target version, a CRD of the run, or the
+    /// catalogue, in that order.
+    fn validator(
+        &self,
+        crds: &CrdSchemas,
+        api_version: &str,
+        kind: &str,
+    ) -> Result<Option<Arc<Compiled>>, String> {
+        if let Ok(bundle) = bundle::bundle() {
+            if let (Some(name), Some(slot)) = (
+                bundle.kind_name(api_version, kind),
+                bundle.version_slot(self.minor),
+            ) {
+                if bundle.has(slot, name) {
+                    return self
+                        .cache
+                        .get(&SchemaKey::Builtin(name), || {
+                            compile_builtin(bundle.closure(slot, name)?)
+                        })
+                        .map(Some);
+                }
+            }
+        }
+        if let Some(found) = crds.validator(api_version, kind) {
+            return found.map(Some);
+        }
+        let (group, version) = split_api_version(api_version);
+        let key = (
+            group.to_owned(),
+            kind.to_ascii_lowercase(),
+            version.to_owned(),
+        );
+        if let Some(schema) = self.catalogue.get(&key) {
+            let (group, kind, version) = key.clone();
+            return self
+                .cache
+                .get(&SchemaKey::Catalogue(group, kind, version), || {
+                    compile_custom(schema)
+                })
+                .map(Some);
+        }
+        Ok(None)
+    }
+}
+
+/// Embedded minor versions whose schemas have the kind.
+fn served_in(api_version: &str, kind: &str) -> Vec<u32> {
+    let Ok(bundle) = bundle::bundle() else {
+        return Vec::new();
+    };
+    let Some(name) = bundle.kind_name(api_version, kind) else {
+        return Vec::new();
+    };
+    bundle
+        .minors()
+        .iter()
+        .enumerate()
+        .filter(|(slot, _)| bundle.has(*slot, name))
+        .map(|(_, minor)| *minor)
+        .collect()
+}
+
+/// Every (apiVersion, kind) of the embedded schemas with the minor versions (of 1.x) whose
+/// schemas have it; the API lifecycle table is checked against it.
+///
+/// ```
+/// let kinds = lint_core::schema::embedded_kinds().unwrap();
+/// let (_, _, minors) = kinds.iter().find(|(a, k, _)| a == "batch/v1" && k == "CronJob").unwrap();
+/// assert_eq!(minors.first(), Some(&25));
+/// ```
+pub fn embedded_kinds() -> Result<Vec<(String, String, Vec<u32>)>, String> {
+    let bundle = bundle::bundle()?;
+    Ok(bundle
+        .kinds()
+        .map(|(api_version, kind, _)| {
+            (
+                api_version.to_owned(),
+                kind.to_owned(),
+                served_in(api_version, kind),
+            )
+        })
+        .collect())
+}
+
+/// `apps/v1` → (`apps`, `v1`); `v1` → (``, `v1`).
+pub(crate) fn split_api_version(api_version: &str) -> (&str, &str) {
+    api_version.rsplit_once('/').unwrap_or(("", api_version))
+}
+
+fn compile_builtin(schema: serde_json::Value) -> Result<Compiled, String> {
+    formats::register(jsonschema::options().with_draft(jsonschema::Draft::Draft202012))
+        .should_validate_formats(true)
+        .build(&schema)
+        .map(|validator| Compiled::new(schema, validator))
+        .map_err(|err| format!("the embedded schema does not compile: {err}"))
+}
+
+/// Compiles a schema written for Kubernetes (a CRD's `openAPIV3Schema`, a catalogue file):
+/// OpenAPI's dialect is draft 4, and unknown fields are refused where the API server's
+/// strict field validation refuses them.
+pub(crate) fn compile_custom(schema: &serde_json::Value) -> Result<Compiled, String> {
+    let mut schema = schema.clone();
+    strict::tighten(&mut schema, true);
+    let options = match schema.get("$schema") {
+        Some(_) => jsonschema::options(),
+        None => jsonschema::options().with_draft(jsonschema::Draft::Draft4),
+    };
+    formats::relax(formats::register(options))
+        .should_validate_formats(true)
+        .build(&schema)
+        .map(|validator| Compiled::new(schema, validator))
+        .map_err(|err| format!("the schema does not compile: {err}"))
+}
+
+fn catalogue_entry(
+    file: &SchemaFile,
+) -> Result<((String, String, String), serde_json::Value), String> {
+    let mut parts = file.path.rsplit('/');
+    let name = parts.next().unwrap_or("");
+    let group = parts.next().ok_or(
+        "a catalogue schema must be at {group}/{kind}_{version}.json (kubeconform's layout)",
+    )?;
+    let stem = name
+        .strip_suffix(".json")
+        .ok_or("a catalogue schema must be a .json file")?;
+    let (kind, version) = stem
+        .rsplit_once('_')
+        .ok_or("a catalogue schema's name must be {kind}_{version}.json")?;
+    let schema: serde_json::Value =
+        serde_json::from_str(&file.text).map_err(|err| format!("not valid JSON: {err}"))?;
+    if !schema.is_object() {
+        return Err("a schema must be a JSON object".to_owned());
+    }
+    Ok((
+        (
+            group.to_owned(),
+            kind.to_ascii_lowercase(),
+            version.to_owned(),
+        ),
+        schema,
+    ))
+}
+
+/// The object as the API server's decoder sees it: JSON, with null fields left out (Go's
+/// decoder ignores them, and the API server prunes them from custom resources).
+pub(crate) fn to_json(node: &Node) -> serde_json::Value {
+    match &node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .filter(|entry| !matches!(entry.value.value, Value::Null))
+            .map(|entry| (entry.key.to_string(), to_json(&entry.value)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        Value::Seq(items) => items.iter().map(to_json).collect(),
+        _ => node.to_json(),
+    }
+}
