@@ -22,7 +22,6 @@ import "./style.css";
 
 const MANIFEST_PATH = "manifest.yaml";
 const VALUES_PATH = "values.yaml";
-const KUBE_VERSIONS = Array.from({ length: 20 }, (_, i) => `1.${35 - i}`);
 
 const $ = (selector) => document.querySelector(selector);
 const element = (tag, props = {}, ...children) => {
@@ -46,7 +45,6 @@ const state = {
 };
 
 let catalogue = [];
-let formatNames = [];
 let lastReport = null;
 
 function files() {
@@ -485,8 +483,11 @@ for (const button of document.querySelectorAll("[data-set-mode]")) {
 }
 
 const kube = $("#kube-version");
-kube.append(element("option", { value: "", textContent: "Kubernetes (newest)" }));
-for (const version of KUBE_VERSIONS) kube.append(element("option", { value: version, textContent: `Kubernetes ${version}` }));
+function renderKubeVersions(versions) {
+  kube.replaceChildren(element("option", { value: "", textContent: `Kubernetes ${versions.at(-1)} (newest)` }));
+  for (const version of [...versions].reverse()) kube.append(element("option", { value: version, textContent: `Kubernetes ${version}` }));
+  kube.value = state.kubeVersion;
+}
 kube.onchange = () => {
   state.kubeVersion = kube.value;
   scheduleLint();
@@ -532,18 +533,14 @@ async function start() {
   if (shared) {
     try {
       Object.assign(state, await decodeState(shared[1]));
-      kube.value = state.kubeVersion;
     } catch (err) {
       showError(`the shared link cannot be read: ${err.message}`);
     }
   }
   const { result } = await ask({ kind: "info" });
   catalogue = result.rules;
-  formatNames = result.formats;
   $("#version").textContent = `kubeward ${result.version}`;
-  const sarif = $("#download-sarif");
-  sarif.disabled = !formatNames.includes("sarif");
-  if (sarif.disabled) sarif.title = "This build of kubeward has no SARIF format yet";
+  renderKubeVersions(result.kubeVersions);
   renderRules();
   resetEditors();
 }

@@ -1,8 +1,8 @@
 // The linter runs here, off the page's thread, so typing never waits for it. Requests are
 // answered in order; the page sends only the newest edit while one is being linted.
-import { format, formats, init, lint, renderChart, rules, version } from "@kubeward/wasm";
+import { format, init, kubeVersions, lint, renderChart, rules, version } from "@kubeward/wasm";
 
-const ready = init().then(() => ({ version: version(), rules: rules(), formats: formats() }));
+const ready = init().then(() => ({ version: version(), rules: rules(), kubeVersions: kubeVersions() }));
 
 self.onmessage = async ({ data }) => {
   const { id, kind, files, options, name } = data;

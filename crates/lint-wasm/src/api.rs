@@ -6,24 +6,46 @@
 use std::collections::BTreeMap;
 
 use lint_core::helm::TemplateOptions;
-use lint_core::report;
+use lint_core::report::{self, PathBase};
 use lint_core::{
-    Catalog, ChartSettings, Config, Linter, PolicyFile, Role, SourceFile, SourceId, SourceSet,
+    Catalog, ChartSettings, Config, Linter, PolicyFile, Role, SchemaFile, Severity, SourceFile,
+    SourceId, SourceSet,
 };
 use serde_json::{Map, Value, json};
 
 use crate::positions::{Encoding, PositionWriter};
 
 /// The output formats of `kubeward lint --format NAME` that [`Session::format`] gives, by
-/// name. A format of the core is offered here by adding its line.
+/// name (all but `human`, which is for terminals). A format of the core is offered here by
+/// adding its line.
 const FORMATS: &[(&str, Formatter)] = &[
-    ("json", |report, sources, _| report::json(report, sources)),
-    ("compact", |report, sources, _| {
-        report::compact(report, sources)
+    ("json", |report, view| report::json(report, view.sources)),
+    ("compact", |report, view| {
+        report::compact(report, view.sources)
+    }),
+    ("sarif", |report, view| {
+        report::sarif(report, view.sources, view.catalog, &PathBase::identity())
+    }),
+    ("github", |report, view| {
+        report::github(report, view.sources, &PathBase::identity())
+    }),
+    ("junit", |report, view| {
+        report::junit(report, view.sources, view.fail_on)
+    }),
+    ("checkstyle", |report, view| {
+        report::checkstyle(report, view.sources)
     }),
 ];
 
-type Formatter = fn(&lint_core::Report, &SourceSet, &Catalog) -> String;
+/// What a format may need besides the report. Paths are used as given: the files of the
+/// API are named relative to the repository root already.
+struct View<'a> {
+    sources: &'a SourceSet,
+    catalog: &'a Catalog,
+    fail_on: Severity,
+}
+
+type Formatter = fn(&lint_core::Report, &View<'_>) -> String;
 
 /// The names of the formats [`Session::format`] gives.
 pub fn formats() -> Vec<&'static str> {
@@ -126,6 +148,7 @@ impl Options {
 struct Compiled {
     key: String,
     policies: Vec<PolicyFile>,
+    schemas: Vec<SchemaFile>,
     linter: Linter,
 }
 
@@ -141,6 +164,25 @@ impl std::fmt::Debug for Compiled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Compiled").field("key", &self.key).finish()
     }
+}
+
+/// The Kubernetes versions with embedded schemas, oldest first, as `kube-version` takes them
+/// (`1.25`, ...); the last is the default.
+///
+/// ```
+/// let versions = lint_wasm::api::kube_versions();
+/// assert_eq!(versions.last().map(String::as_str), Some(lint_wasm::api::default_kube_version().as_str()));
+/// ```
+pub fn kube_versions() -> Vec<String> {
+    lint_core::schema::VERSIONS
+        .map(|minor| format!("1.{minor}"))
+        .collect()
+}
+
+/// The Kubernetes version linted when the options name none.
+pub fn default_kube_version() -> String {
+    let (major, minor) = lint_core::DEFAULT_KUBE_VERSION;
+    format!("{major}.{minor}")
 }
 
 /// The version of kubeward.
@@ -167,9 +209,9 @@ impl Session {
     /// ```
     pub fn lint(&mut self, files: &[InputFile], options: Value) -> Result<String, String> {
         let options = Options::parse(options)?;
-        let (policies, files) = split_policies(files, &options.config.policies);
-        let linter = self.linter(&options, policies)?;
-        let sources = sources(&files, &options.config)?;
+        let inputs = Inputs::split(files, &options.config);
+        let linter = self.linter(&options, &inputs)?;
+        let sources = sources(&inputs.files, &options.config)?;
         let report = linter.lint(&sources);
         let text = report::json(&report, &sources);
         match options.encoding {
@@ -198,11 +240,16 @@ impl Session {
             ));
         };
         let options = Options::parse(options)?;
-        let (policies, files) = split_policies(files, &options.config.policies);
-        let linter = self.linter(&options, policies)?;
-        let sources = sources(&files, &options.config)?;
+        let inputs = Inputs::split(files, &options.config);
+        let linter = self.linter(&options, &inputs)?;
+        let sources = sources(&inputs.files, &options.config)?;
         let report = linter.lint(&sources);
-        Ok(formatter(&report, &sources, linter.catalog()))
+        let view = View {
+            sources: &sources,
+            catalog: linter.catalog(),
+            fail_on: options.config.fail_on.unwrap_or(Severity::Warning),
+        };
+        Ok(formatter(&report, &view))
     }
 
     /// Renders the charts among the files as the linter renders them: every rendered
@@ -210,8 +257,8 @@ impl Session {
     /// error, invalid values) at their position.
     pub fn render_chart(&mut self, files: &[InputFile], options: Value) -> Result<String, String> {
         let options = Options::parse(options)?;
-        let (_, files) = split_policies(files, &options.config.policies);
-        let sources = sources(&files, &options.config)?;
+        let inputs = Inputs::split(files, &options.config);
+        let sources = sources(&inputs.files, &options.config)?;
         let mut writer = PositionWriter::new(&sources, options.encoding);
         let mut rendered = Vec::new();
         for (id, file) in sources.iter().filter(|(_, f)| f.role() == Role::Rendered) {
@@ -293,22 +340,30 @@ impl Session {
             .ok_or_else(|| "the built-in rules could not be loaded".to_owned())
     }
 
-    fn linter(&mut self, options: &Options, policies: Vec<PolicyFile>) -> Result<&Linter, String> {
-        let fresh = self
-            .compiled
-            .as_ref()
-            .is_some_and(|c| c.key == options.linter_key && c.policies == policies);
+    fn linter(&mut self, options: &Options, inputs: &Inputs<'_>) -> Result<&Linter, String> {
+        let fresh = self.compiled.as_ref().is_some_and(|c| {
+            c.key == options.linter_key
+                && c.policies == inputs.policies
+                && c.schemas == inputs.schemas
+        });
         if !fresh {
             self.compiled = None;
-            let catalog = if policies.is_empty() {
+            let catalog = if inputs.policies.is_empty() {
                 self.catalog()?.clone()
             } else {
-                Catalog::load(policies.clone()).map_err(|errors| rule_errors(&errors))?
+                Catalog::load(inputs.policies.clone()).map_err(|errors| rule_errors(&errors))?
             };
-            let linter = Linter::new(catalog, &options.config).map_err(|err| err.to_string())?;
+            let mut linter =
+                Linter::new(catalog, &options.config).map_err(|err| err.to_string())?;
+            if !inputs.schemas.is_empty() {
+                linter = linter
+                    .with_schema_files(&inputs.schemas)
+                    .map_err(|err| err.to_string())?;
+            }
             self.compiled = Some(Compiled {
                 key: options.linter_key.clone(),
-                policies,
+                policies: inputs.policies.clone(),
+                schemas: inputs.schemas.clone(),
                 linter,
             });
         }
@@ -337,39 +392,62 @@ fn path_of(sources: &SourceSet, id: SourceId) -> &str {
     sources.get(id).map_or("", SourceFile::path)
 }
 
-/// `.rego` files under the configured policy directories are user rules (with their path
-/// relative to the directory, as the CLI names them); every other file is an input.
-fn split_policies<'a>(
-    files: &'a [InputFile],
-    directories: &[String],
-) -> (Vec<PolicyFile>, Vec<&'a InputFile>) {
-    let mut policies = Vec::new();
-    let mut inputs = Vec::new();
-    for file in files {
-        let relative = directories.iter().find_map(|dir| {
-            let dir = normalize(dir);
-            if dir.is_empty() {
-                return Some(file.path.as_str());
-            }
-            file.path
-                .strip_prefix(dir.as_str())
-                .and_then(|rest| rest.strip_prefix('/'))
-        });
-        match relative {
-            Some(relative)
-                if file.path.ends_with(".rego") && !file.path.ends_with("_test.rego") =>
+/// The input files sorted by what they are: `.rego` files under the configured policy
+/// directories are user rules, `.json` files under the schema directories are schemas of
+/// custom resources (each with its path relative to its directory, as the CLI names them).
+/// Every file but the rules is linted, as `kubeward lint DIR` lints the JSON files of a
+/// schema directory under `DIR`.
+struct Inputs<'a> {
+    policies: Vec<PolicyFile>,
+    schemas: Vec<SchemaFile>,
+    files: Vec<&'a InputFile>,
+}
+
+impl<'a> Inputs<'a> {
+    fn split(files: &'a [InputFile], config: &Config) -> Self {
+        let mut inputs = Inputs {
+            policies: Vec::new(),
+            schemas: Vec::new(),
+            files: Vec::new(),
+        };
+        for file in files {
+            if let Some(path) = under(&file.path, &config.policies)
+                .filter(|_| file.path.ends_with(".rego") && !file.path.ends_with("_test.rego"))
             {
-                policies.push(PolicyFile {
-                    path: relative.to_owned(),
+                inputs.policies.push(PolicyFile {
+                    path: path.to_owned(),
                     display: file.path.clone(),
                     text: file.text_lossy(),
                 });
+            } else if let Some(path) =
+                under(&file.path, &config.schema_dirs).filter(|_| file.path.ends_with(".json"))
+            {
+                inputs.schemas.push(SchemaFile {
+                    path: path.to_owned(),
+                    display: file.path.clone(),
+                    text: file.text_lossy(),
+                });
+                inputs.files.push(file);
+            } else {
+                inputs.files.push(file);
             }
-            _ => inputs.push(file),
         }
+        inputs.policies.sort_by(|a, b| a.path.cmp(&b.path));
+        inputs.schemas.sort_by(|a, b| a.display.cmp(&b.display));
+        inputs
     }
-    policies.sort_by(|a, b| a.path.cmp(&b.path));
-    (policies, inputs)
+}
+
+/// The path relative to the first of the directories that holds it.
+fn under<'p>(path: &'p str, directories: &[String]) -> Option<&'p str> {
+    directories.iter().find_map(|dir| {
+        let dir = normalize(dir);
+        if dir.is_empty() {
+            return Some(path);
+        }
+        path.strip_prefix(dir.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
+    })
 }
 
 /// A path without `./` in front or `/` behind.

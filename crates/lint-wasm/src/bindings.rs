@@ -84,13 +84,21 @@ pub fn format(
         .map_err(|message| JsError::new(&message))
 }
 
-/// The names of the formats `format()` writes (`json`, `compact`, ...).
+/// The names of the formats `format()` writes (`json`, `compact`, `sarif`, `github`,
+/// `junit`, `checkstyle`).
 #[wasm_bindgen]
 pub fn formats() -> Vec<String> {
     crate::api::formats()
         .into_iter()
         .map(str::to_owned)
         .collect()
+}
+
+/// The Kubernetes versions `kube-version` accepts (those with embedded schemas), oldest
+/// first; the last is the default.
+#[wasm_bindgen(js_name = kubeVersions)]
+pub fn kube_versions() -> Vec<String> {
+    crate::api::kube_versions()
 }
 
 /// The built-in rules, with their documentation.

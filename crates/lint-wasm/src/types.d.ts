@@ -18,7 +18,7 @@ export interface LintOptions {
   ignore?: string[];
   /** Lowest severity that fails a run; accepted for whole configurations, not used here. */
   "fail-on"?: Severity;
-  /** Kubernetes version the manifests target, e.g. `1.31`. */
+  /** Kubernetes version the manifests target, e.g. `1.31` (one of `kubeVersions()`). */
   "kube-version"?: string;
   /** Namespace assumed for objects that name none (default `default`). */
   namespace?: string;
@@ -26,6 +26,11 @@ export interface LintOptions {
   "complete-inventory"?: boolean;
   /** Directories of user rules: `.rego` files among the input files under them. */
   policies?: string[];
+  /**
+   * Directories of JSON schemas for custom resources (kubeconform's
+   * `{group}/{kind}_{version}.json` layout): `.json` files among the input files under them.
+   */
+  "schema-dirs"?: string[];
   /** The egress proxy workloads must use. */
   proxy?: ProxySettings;
   /** Per-rule severity and parameters, by id or name. */
@@ -112,6 +117,8 @@ export interface Summary {
   warnings: number;
   infos: number;
   suppressed: number;
+  /** Findings recorded in a baseline (the CLI's `--baseline`; always 0 here). */
+  baselined: number;
 }
 
 /** The JSON report, version 1. */

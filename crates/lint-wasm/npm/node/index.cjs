@@ -8,6 +8,7 @@ module.exports = {
   rules: wasm.rules,
   format: wasm.format,
   formats: wasm.formats,
+  kubeVersions: wasm.kubeVersions,
   version: wasm.version,
   init: () => Promise.resolve(),
   initSync: () => {},

@@ -3,4 +3,4 @@ import { createRequire } from "node:module";
 
 const api = createRequire(import.meta.url)("./index.cjs");
 
-export const { lint, renderChart, format, formats, rules, version, init, initSync } = api;
+export const { lint, renderChart, format, formats, kubeVersions, rules, version, init, initSync } = api;

@@ -3,7 +3,8 @@
 // of the package (require, import, and the browser build under Node).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -107,10 +108,18 @@ describe("errors", () => {
     throws(() => kubeward.lint([...files, ...files]), /two files are named "pod.yaml"/);
   });
 
-  test("bytes that are not UTF-8 are reported as the CLI reports them", () => {
+  test("bytes that are not UTF-8 are reported as the CLI reports them", async () => {
     const content = Buffer.concat([Buffer.from(POD), Buffer.from([0xff, 0x0a])]);
-    const report = kubeward.lint([{ path: "pod.yaml", content: new Uint8Array(content) }], { select: ["yaml-syntax-error"] });
-    assert.match(report.diagnostics[0].message, /not valid UTF-8 \(invalid byte at offset 85\)/);
+    const dir = mkdtempSync(join(tmpdir(), "kubeward-utf8-"));
+    try {
+      writeFileSync(join(dir, "pod.yaml"), content);
+      const expected = await runCli(["lint", "--format", "json", "--no-config", "--select", "yaml-syntax-error", "pod.yaml"], dir);
+      const report = kubeward.lint([{ path: "pod.yaml", content: new Uint8Array(content) }], { select: ["yaml-syntax-error"] });
+      assert.deepEqual(report, JSON.parse(expected));
+      assert.match(report.diagnostics[0].message, new RegExp(`not valid UTF-8 \\(invalid byte at offset ${Buffer.byteLength(POD)}\\)`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -165,9 +174,29 @@ console.log(JSON.stringify(report));`;
     const web = JSON.stringify(pathToFileURL(join(pkg, "web", "index.js")).href);
     const wasm = JSON.stringify(join(pkg, "web", "kubeward_bg.wasm"));
     const load = `import { init, lint } from ${web};
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 await init(new Response(readFileSync(${wasm}), { headers: { "content-type": "application/wasm" } }));`;
     const { stdout } = await node(process.execPath, ["--input-type=module", "-e", script(load)]);
     assert.equal(stdout.trim(), expected);
   });
+});
+
+test("kubeVersions() lists the versions with schemas; the newest is the default", () => {
+  const versions = kubeward.kubeVersions();
+  assert.ok(versions.length > 5, versions.join(" "));
+  versions.forEach((version, i) => assert.equal(version, `1.${Number(versions[0].slice(2)) + i}`));
+  // FlowSchema flowcontrol.apiserver.k8s.io/v1beta3 was served until 1.31.
+  const flow = `apiVersion: flowcontrol.apiserver.k8s.io/v1beta3
+kind: FlowSchema
+metadata:
+  name: old
+spec: {}
+`;
+  const files = [{ path: "flow.yaml", content: flow }];
+  const removed = (options) =>
+    kubeward.lint(files, { select: ["api-version-removed"], ...options }).diagnostics.map((d) => d.rule.name);
+  assert.deepEqual(removed({}), ["api-version-removed"]);
+  assert.deepEqual(removed({ "kube-version": versions.at(-1) }), ["api-version-removed"]);
+  assert.deepEqual(removed({ "kube-version": versions[0] }), []);
 });
