@@ -243,7 +243,7 @@ function hover(diagnostic) {
   if (diagnostic.help) box.append(element("div", { className: "hover-help" }, element("strong", { textContent: "Fix: " }), diagnostic.help));
   if (rule) {
     box.append(element("div", { className: "hover-title", textContent: rule.title }));
-    box.append(element("div", { className: "hover-doc", textContent: rule.description.split("\n\n")[0] }));
+    box.append(element("div", { className: "hover-doc", textContent: rule.description.split("\n\n")[0].replaceAll("\n", " ") }));
   }
   if (diagnostic.url) box.append(element("a", { href: diagnostic.url, target: "_blank", rel: "noopener", textContent: "Rule documentation" }));
   return box;
@@ -502,7 +502,7 @@ for (const tab of document.querySelectorAll("[data-panel]")) tab.onclick = () =>
 $("#share").onclick = async () => {
   const url = new URL(location.href);
   url.hash = `s=${await encodeState(state)}`;
-  history.replaceState(null, "", url);
+  window.history.replaceState(null, "", url);
   $("#share-url").value = url.href;
   $("#share-url").hidden = false;
   $("#share-url").select();

@@ -56,6 +56,11 @@ after(async () => {
   await server?.close();
 });
 
+/** A file of the example chart the playground starts from. */
+const chart = (path) => readFileSync(join(root, "..", "examples", "charts", "checkout", path), "utf8");
+/** The 1-based line of the first line of `text` that holds `needle`. */
+const lineOf = (text, needle) => text.split("\n").findIndex((line) => line.includes(needle)) + 1;
+
 const MANIFEST = `apiVersion: v1
 kind: Pod
 metadata:
@@ -123,15 +128,21 @@ test("chart mode: findings in the templates and values, and the rendered output"
   // The checkout chart's sidecar runs privileged: reported at the template line.
   const privileged = page.locator(`#problems .problem[data-rule="privileged-container"]`);
   await privileged.first().waitFor({ timeout: 30_000 });
-  assert.equal(await privileged.first().getAttribute("data-file"), "templates/deployment.yaml");
-  const template = await page.locator("#editor .cm-line").allTextContents();
-  assert.equal(template[Number(await privileged.first().getAttribute("data-line")) - 1].trim(), "privileged: true");
+  assert.equal(await privileged.count(), 1);
+  assert.equal(await privileged.getAttribute("data-file"), "templates/deployment.yaml");
+  assert.equal(await privileged.getAttribute("data-line"), String(lineOf(chart("templates/deployment.yaml"), "privileged: true")));
+  // Clicking it shows that line of the template in the editor.
+  await privileged.click();
+  assert.equal((await page.locator("#editor .cm-activeLine").textContent()).trim(), "privileged: true");
+
   // The untagged sidecar image is written by .Values.sidecar.image: reported in values.yaml.
   const untagged = page.locator(`#problems .problem[data-rule="image-latest-tag"]`);
   await untagged.first().waitFor();
-  assert.equal(await untagged.first().getAttribute("data-file"), "values.yaml");
-  const values = await page.locator("#values-editor .cm-line").allTextContents();
-  assert.match(values[Number(await untagged.first().getAttribute("data-line")) - 1], /envoyproxy\/envoy/);
+  assert.equal(await untagged.count(), 1);
+  assert.equal(await untagged.getAttribute("data-file"), "values.yaml");
+  assert.equal(await untagged.getAttribute("data-line"), String(lineOf(chart("values.yaml"), "image: envoyproxy/envoy")));
+  await untagged.click();
+  assert.equal((await page.locator("#values-editor .cm-activeLine").textContent()).trim(), "image: envoyproxy/envoy");
 
   // Editing the values editor re-renders: a tag on the sidecar image ends that finding.
   await page.locator("#values-editor .cm-line", { hasText: "envoyproxy/envoy" }).click();
@@ -143,13 +154,16 @@ test("chart mode: findings in the templates and values, and the rendered output"
   const rendered = page.locator(".rendered-file", { hasText: "templates/deployment.yaml (rendered)" });
   await rendered.waitFor();
   assert.match(await rendered.textContent(), /name: release-name-checkout/);
-  assert.match(await rendered.textContent(), /image: envoyproxy\/envoy:v1\.31\.0/);
+  // The view draws the lines in sight: scroll to the end of the rendered Deployment.
+  await rendered.locator(".cm-editor").evaluate((node) => node.scrollIntoView({ block: "end" }));
+  await rendered.locator(".cm-line", { hasText: "image: envoyproxy/envoy:v1.31.0" }).waitFor();
   await page.locator("[data-panel=problems]").click();
   await page.screenshot({ path: join(results, "chart.png") });
 });
 
 test("a shared link restores the editors", async () => {
   await page.locator("#share").click();
+  await page.waitForFunction(() => document.querySelector("#share-url").value !== "");
   const url = await page.locator("#share-url").inputValue();
   assert.match(url, /#s=/);
   const other = await browser.newPage({ viewport: { width: 1400, height: 900 } });
