@@ -3,9 +3,10 @@
 #   pkg/node/   CommonJS bindings for Node (`require`, and `import` through index.mjs)
 #   pkg/web/    ES module bindings for browsers and bundlers (`await init()` first)
 #   pkg/index.d.ts, pkg/package.json, pkg/README.md
-# Tools are installed when missing: the wasm32 target (rustup), wasm-bindgen-cli at the
-# exact version of the wasm-bindgen crate (cargo install, cached under ~/.cache/kubeward),
-# and wasm-opt from the npm package binaryen (npm ci, from package-lock.json).
+# Tools are installed when missing by scripts/wasm-tools: the wasm32 target (rustup),
+# wasm-bindgen-cli at the exact version of the wasm-bindgen crate in Cargo.lock (cargo
+# install, cached under ~/.cache/kubeward), and wasm-opt from the npm package binaryen (npm
+# ci, from package-lock.json; Debian's binaryen makes modules that fail to load).
 # Prints the gzipped size of the module and fails above the budget (2.5 MB).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,35 +14,13 @@ root="$(cd "$here/../.." && pwd)"
 cd "$here"
 
 budget=2500000
-cache="${KUBEWARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeward}"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# The version the workspace pins (`wasm-bindgen = "=X"`) is the one the CLI must have:
-# the generated glue and the crate's ABI change between versions.
-version="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"$/\1/p' "$root/Cargo.toml")"
-if [ -z "$version" ]; then
-  echo "build.sh: no pinned wasm-bindgen version in Cargo.toml" >&2
-  exit 1
-fi
-tools="$cache/wasm-bindgen-cli-$version"
-bindgen="$tools/bin/wasm-bindgen"
-if ! "$bindgen" --version 2>/dev/null | grep -qx "wasm-bindgen $version"; then
-  step "cargo install wasm-bindgen-cli $version"
-  cargo install --locked wasm-bindgen-cli --version "$version" --root "$tools"
-fi
-
-if command -v rustup >/dev/null 2>&1 &&
-  ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  step "rustup target add wasm32-unknown-unknown"
-  rustup target add wasm32-unknown-unknown
-fi
-
-if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm ci (binaryen, typescript)"
-  npm ci --no-audit --no-fund --cache "$cache/npm"
-fi
+step "scripts/wasm-tools (installs what is missing)"
+bindgen="$("$root/scripts/wasm-tools" --print-bindgen | tail -n 1)"
+version="$("$bindgen" --version | cut -d' ' -f2)"
 
 step "cargo build -p lint-wasm --target wasm32-unknown-unknown --profile wasm"
 cargo build -p lint-wasm --target wasm32-unknown-unknown --profile wasm --locked
