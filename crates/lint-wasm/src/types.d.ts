@@ -16,7 +16,7 @@ export interface LintOptions {
   select?: string[];
   /** Rules not to run, in the same terms. */
   ignore?: string[];
-  /** Lowest severity that fails a run; accepted for whole configurations, not used here. */
+  /** Lowest severity that fails a run: what `format(..., "junit")` counts as failures. */
   "fail-on"?: Severity;
   /** Kubernetes version the manifests target, e.g. `1.31` (one of `kubeVersions()`). */
   "kube-version"?: string;
