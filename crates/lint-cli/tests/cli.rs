@@ -460,6 +460,22 @@ fn bundled_examples_in_the_ci_formats() {
     let listed = kubeward(&root, &["rules", "--format", "json"]);
     let listed: serde_json::Value = serde_json::from_str(&stdout(&listed)).unwrap();
     assert_eq!(rules.len(), listed.as_array().unwrap().len());
+    // Opt-in rules are disabled by default; the others leave SARIF's default (enabled).
+    for (rule, listed) in rules.iter().zip(listed.as_array().unwrap()) {
+        let enabled = &rule["defaultConfiguration"]["enabled"];
+        if listed["opt_in"] == true {
+            assert_eq!(enabled, false, "{}", rule["id"]);
+        } else {
+            assert!(enabled.is_null(), "{}", rule["id"]);
+        }
+    }
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["opt_in"] == true)
+    );
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), reported);
     for result in results {

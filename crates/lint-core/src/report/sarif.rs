@@ -97,7 +97,18 @@ struct Markdown {
 
 #[derive(Serialize)]
 struct Configuration {
+    /// `false` for opt-in rules; SARIF's default, `true`, is left out.
+    #[serde(skip_serializing_if = "is_true")]
+    enabled: bool,
     level: &'static str,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if signature"
+)]
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 #[derive(Serialize)]
@@ -238,6 +249,7 @@ fn descriptor(rule: &Rule) -> Descriptor<'_> {
             markdown: crate::rules::markdown(rule),
         },
         default_configuration: Configuration {
+            enabled: !meta.opt_in,
             level: level(meta.severity),
         },
         properties: RuleProperties {
