@@ -34,7 +34,11 @@ fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
             if path.is_dir() {
                 walk(root, &path, out);
             } else if let Ok(bytes) = std::fs::read(&path) {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.push((rel, bytes));
             }
         }
@@ -65,7 +69,8 @@ fn manifest_set() -> SourceSet {
 }
 
 /// Objects of the corpus's manifests, as the linter counts them.
-static OBJECTS: LazyLock<usize> = LazyLock::new(|| linter(Config::default()).lint(&manifest_set()).objects);
+static OBJECTS: LazyLock<usize> =
+    LazyLock::new(|| linter(Config::default()).lint(&manifest_set()).objects);
 
 fn linter(config: Config) -> Linter {
     Linter::new(Catalog::builtin().unwrap(), &config).unwrap()

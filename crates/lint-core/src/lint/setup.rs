@@ -196,6 +196,15 @@ impl Linter {
         Ok(self)
     }
 
+    /// The same linter with every rule on regorus's interpreter rather than its bytecode VM:
+    /// for tests that compare the two.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn interpreter_only(mut self) -> Self {
+        self.program.interpreter_only();
+        self
+    }
+
     /// The catalogue this linter was built from.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog

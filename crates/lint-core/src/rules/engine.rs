@@ -1,12 +1,19 @@
-//! Evaluation with regorus: policies compiled once per linter, the engine cloned per worker,
-//! one `input` per object, and only the rules whose kinds match the object.
+//! Evaluation with regorus: policies compiled once per linter, one `input` per object, and
+//! only the rules whose kinds match the object.
+//!
+//! Rules run on regorus's virtual machine (RVM): the policies are compiled once to bytecode
+//! with every rule's `deny` set as an entry point, and each worker thread gets its own VM
+//! over the shared program. A rule that the RVM compiler does not support runs on the
+//! tree-walking interpreter instead, from an engine prepared once and cloned per worker.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::{Program as VmProgram, RegoVM};
 use regorus::{Engine, Value as RegoValue};
 
-use super::{Catalog, KindSet, RuleError, value::json_to_rego};
+use super::{Catalog, KindSet, Origin, RuleError, value::json_to_rego};
 use crate::yaml::PathSegment;
 
 /// The selected rules compiled into one engine, with their parameters as data.
@@ -14,7 +21,45 @@ use crate::yaml::PathSegment;
 pub(crate) struct Program {
     engine: Engine,
     rules: Arc<[CompiledRule]>,
+    /// The rules compiled to RVM bytecode, on first use (a linter that lints nothing never
+    /// pays for it), shared by every evaluator.
+    bytecode: Arc<OnceLock<Bytecode>>,
+    /// Off: every rule runs on the interpreter (to compare the two).
+    use_vm: bool,
 }
+
+/// The RVM program and which rules it holds (by position in `Program::rules`).
+struct Bytecode {
+    program: Option<Arc<VmProgram>>,
+    compiled: Vec<bool>,
+}
+
+/// Built-in rules that run on the interpreter: regorus's RVM compiler gives them results
+/// that differ from the interpreter's (the `engines` test compares the two on every fixture
+/// and the corpus, and fails when a rule not listed here does not agree). User rules always
+/// run on the interpreter, whose results are Rego's reference here.
+pub const INTERPRETED: &[&str] = &[
+    "host-path-sensitive",
+    "ingress-backend-missing",
+    "network-policy-missing",
+    "pod-disruption-budget-blocks-eviction",
+    "pod-disruption-budget-missing",
+    "probe-port-undeclared",
+    "proxy-env-missing",
+    "replicas-below-minimum",
+    "seccomp-unconfined",
+    "secret-hardcoded-in-configmap",
+    "secret-hardcoded-in-env",
+    "secret-high-entropy-value",
+    "service-account-token-automount",
+    "service-selects-nothing",
+    "service-target-port-missing",
+    "unsafe-sysctl",
+];
+
+/// Instructions one rule may execute on one object: far above any built-in rule on any
+/// real object, low enough to stop a runaway rule.
+const MAX_INSTRUCTIONS: usize = 50_000_000;
 
 impl std::fmt::Debug for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -30,7 +75,11 @@ struct CompiledRule {
     index: usize,
     /// `data.kubeward.rules.<category>.<rule>.deny`.
     query: String,
+    /// The same as a shared string, for the RVM compiler.
+    entry: regorus::Rc<str>,
     kinds: KindSet,
+    /// Whether the rule may run on the VM (a built-in rule not in `INTERPRETED`).
+    vm: bool,
 }
 
 /// A finding as a rule returns it, before it is located.
@@ -93,8 +142,11 @@ impl Program {
             }
             rules.push(CompiledRule {
                 index,
+                entry: query.as_str().into(),
                 query,
                 kinds: rule.kinds.clone(),
+                vm: rule.origin == Origin::Builtin
+                    && !INTERPRETED.contains(&rule.meta.name.as_str()),
             });
         }
         if !errors.is_empty() {
@@ -109,6 +161,64 @@ impl Program {
         Ok(Program {
             engine,
             rules: rules.into(),
+            bytecode: Arc::default(),
+            use_vm: true,
+        })
+    }
+
+    /// Compiles the rules to RVM bytecode: all at once, or, when that fails, each rule
+    /// alone, keeping those that compile (the others run on the interpreter).
+    fn bytecode(&self) -> &Bytecode {
+        self.bytecode.get_or_init(|| {
+            let compile = |entries: &[&str]| -> Option<Arc<VmProgram>> {
+                let first = entries.first()?;
+                let mut engine = self.engine.clone();
+                let policy = engine.compile_with_entrypoint(&(*first).into()).ok()?;
+                Compiler::compile_from_policy(&policy, entries).ok()
+            };
+            let wanted: Vec<bool> = self.rules.iter().map(|r| r.vm && self.use_vm).collect();
+            let all: Vec<&str> = self
+                .rules
+                .iter()
+                .zip(&wanted)
+                .filter(|(_, on)| **on)
+                .map(|(r, _)| &*r.entry)
+                .collect();
+            if all.is_empty() {
+                return Bytecode {
+                    program: None,
+                    compiled: wanted,
+                };
+            }
+            if let Some(program) = compile(&all) {
+                return Bytecode {
+                    program: Some(program),
+                    compiled: wanted,
+                };
+            }
+            let compiled: Vec<bool> = self
+                .rules
+                .iter()
+                .zip(&wanted)
+                .map(|(r, on)| *on && compile(&[&*r.entry]).is_some())
+                .collect();
+            let kept: Vec<&str> = self
+                .rules
+                .iter()
+                .zip(&compiled)
+                .filter(|(_, ok)| **ok)
+                .map(|(r, _)| &*r.entry)
+                .collect();
+            match compile(&kept) {
+                Some(program) => Bytecode {
+                    program: Some(program),
+                    compiled,
+                },
+                None => Bytecode {
+                    program: None,
+                    compiled: vec![false; compiled.len()],
+                },
+            }
         })
     }
 
@@ -122,9 +232,33 @@ impl Program {
         engine
             .add_data(RegoValue::from(data))
             .map_err(|err| err.to_string())?;
+        let bytecode = self.bytecode();
+        let interpreted = bytecode.compiled.iter().any(|vm| !vm);
+        if interpreted {
+            // Adding data unprepares the engine; prepare it here, once, rather than in
+            // every clone a worker makes.
+            engine
+                .eval_query("true".to_owned(), false)
+                .map_err(|err| err.to_string())?;
+        }
+        let vm = match &bytecode.program {
+            Some(program) => {
+                let data = engine.get_data();
+                let mut vm = new_vm(program, data.clone())?;
+                vm.set_input(RegoValue::Undefined);
+                Some(VmState {
+                    program: Arc::clone(program),
+                    data,
+                    vm,
+                })
+            }
+            None => None,
+        };
         Ok(Evaluator {
             engine,
             rules: Arc::clone(&self.rules),
+            on_vm: bytecode.compiled.clone().into(),
+            vm,
         })
     }
 
@@ -161,9 +295,46 @@ impl Program {
             .map_err(|err| err.to_string())
     }
 
+    /// Runs every rule on the interpreter.
+    pub(crate) fn interpreter_only(&mut self) {
+        self.use_vm = false;
+        self.bytecode = Arc::default();
+    }
+
     /// Whether any compiled rule looks at objects of this kind.
     pub(crate) fn wants(&self, kind: &str) -> bool {
         self.rules.iter().any(|rule| rule.kinds.matches(kind))
+    }
+}
+
+fn new_vm(program: &Arc<VmProgram>, data: RegoValue) -> Result<RegoVM, String> {
+    let mut vm = RegoVM::new();
+    vm.load_program(Arc::clone(program));
+    vm.set_max_instructions(MAX_INSTRUCTIONS);
+    vm.set_data(data).map_err(|err| err.to_string())?;
+    Ok(vm)
+}
+
+/// A worker's VM over the shared program and the run's data.
+struct VmState {
+    program: Arc<VmProgram>,
+    data: RegoValue,
+    vm: RegoVM,
+}
+
+impl Clone for VmState {
+    fn clone(&self) -> Self {
+        let mut vm = RegoVM::new();
+        vm.load_program(Arc::clone(&self.program));
+        vm.set_max_instructions(MAX_INSTRUCTIONS);
+        // The data was accepted by `set_data` when the first VM was made; a clone's can
+        // only fail the same way, and then every rule reports the error.
+        let _ = vm.set_data(self.data.clone());
+        VmState {
+            program: Arc::clone(&self.program),
+            data: self.data.clone(),
+            vm,
+        }
     }
 }
 
@@ -172,6 +343,9 @@ impl Program {
 pub(crate) struct Evaluator {
     engine: Engine,
     rules: Arc<[CompiledRule]>,
+    /// Per rule: whether it runs on the VM.
+    on_vm: Arc<[bool]>,
+    vm: Option<VmState>,
 }
 
 impl std::fmt::Debug for Evaluator {
@@ -187,17 +361,29 @@ impl Evaluator {
     /// Runs every rule that looks at `kind` with `input` as the object.
     pub(crate) fn evaluate(&mut self, input: RegoValue, kind: &str) -> Vec<RuleOutcome> {
         let mut outcomes = Vec::new();
-        let mut input = Some(input);
-        for rule in self.rules.iter().filter(|rule| rule.kinds.matches(kind)) {
-            if let Some(input) = input.take() {
-                self.engine.set_input(input);
+        let mut engine_input = Some(input.clone());
+        if let Some(state) = &mut self.vm {
+            state.vm.set_input(input);
+        }
+        for (position, rule) in self.rules.iter().enumerate() {
+            if !rule.kinds.matches(kind) {
+                continue;
             }
-            let result = self
-                .engine
-                .eval_rule(rule.query.clone())
-                .map_err(|err| err.to_string())
-                .and_then(|value| findings(&value));
-            outcomes.push((rule.index, result));
+            let result = match (&mut self.vm, self.on_vm.get(position)) {
+                (Some(state), Some(true)) => state
+                    .vm
+                    .execute_entry_point_by_name(&rule.query)
+                    .map_err(|err| err.to_string()),
+                _ => {
+                    if let Some(input) = engine_input.take() {
+                        self.engine.set_input(input);
+                    }
+                    self.engine
+                        .eval_rule(rule.query.clone())
+                        .map_err(|err| err.to_string())
+                }
+            };
+            outcomes.push((rule.index, result.and_then(|value| findings(&value))));
         }
         outcomes
     }

@@ -8,6 +8,7 @@ mod meta;
 mod value;
 
 pub use doc::markdown;
+pub use engine::INTERPRETED;
 pub(crate) use engine::{Evaluator, Program, RawFinding};
 pub use meta::{RuleError, RuleMeta, default_params, parse_metadata};
 pub(crate) use value::to_rego;
