@@ -122,6 +122,11 @@ impl Program {
         engine
             .add_data(RegoValue::from(data))
             .map_err(|err| err.to_string())?;
+        // Adding data unprepares the engine: prepare it here, once, rather than in every
+        // clone a worker makes.
+        engine
+            .eval_query("true".to_owned(), false)
+            .map_err(|err| err.to_string())?;
         Ok(Evaluator {
             engine,
             rules: Arc::clone(&self.rules),
