@@ -96,25 +96,7 @@ pub fn rules_json(catalog: &Catalog) -> String {
     let rules: Vec<serde_json::Value> = catalog
         .rules()
         .iter()
-        .map(|rule| {
-            let meta = &rule.meta;
-            serde_json::json!({
-                "id": meta.id,
-                "name": meta.name,
-                "title": meta.title,
-                "description": meta.description,
-                "severity": meta.severity,
-                "category": meta.category,
-                "kinds": meta.kinds,
-                "remediation": meta.remediation,
-                "references": meta.references,
-                "params": meta.params,
-                "aliases": meta.aliases,
-                "opt_in": meta.opt_in,
-                "url": rule.url(),
-                "builtin": rule.origin == lint_core::rules::Origin::Builtin,
-            })
-        })
+        .map(lint_core::rules::catalog_entry)
         .collect();
     let mut out = serde_json::to_string_pretty(&rules).unwrap_or_default();
     out.push('\n');

@@ -2,7 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use lint_core::helm::TemplateOptions;
 use lint_core::yaml::PathSegment;
 use lint_core::{
     Catalog, ChartSettings, Config, ConfigError, Linter, PolicyFile, SchemaFile, SetupError,
@@ -30,24 +29,10 @@ impl Settings {
     /// How the charts of the run are rendered: the release namespace and Kubernetes version
     /// follow the configuration; `charts:` entries add values and flags per chart.
     pub fn chart_settings(&self) -> Result<ChartSettings, Failure> {
-        let mut defaults = TemplateOptions::default();
-        if let Some(namespace) = &self.config.namespace {
-            defaults.namespace.clone_from(namespace);
-        }
-        // Charts render for the version the manifests are checked against.
-        defaults.kube_version = Some(self.config.kube_version.clone().unwrap_or_else(|| {
-            let (major, minor) = lint_core::DEFAULT_KUBE_VERSION;
-            format!("{major}.{minor}")
-        }));
+        let defaults = self.config.chart_defaults();
         let mut charts = std::collections::BTreeMap::new();
         for (key, chart) in &self.config.charts {
-            let mut options = defaults.clone();
-            if let Some(name) = &chart.release_name {
-                options.release_name.clone_from(name);
-            }
-            if let Some(namespace) = &chart.namespace {
-                options.namespace.clone_from(namespace);
-            }
+            let mut options = chart.template_options(&defaults);
             for (index, file) in chart.values.iter().enumerate() {
                 let path = self.base.join(file);
                 let text = std::fs::read_to_string(&path).map_err(|err| {
@@ -65,23 +50,6 @@ impl Settings {
                 })?;
                 options.values.files.push((display(&self.cwd, &path), text));
             }
-            options.values.set.extend(chart.set.iter().cloned());
-            options
-                .values
-                .set_string
-                .extend(chart.set_string.iter().cloned());
-            options
-                .values
-                .set_json
-                .extend(chart.set_json.iter().cloned());
-            options
-                .values
-                .set_literal
-                .extend(chart.set_literal.iter().cloned());
-            options
-                .api_versions
-                .extend(chart.api_versions.iter().cloned());
-            options.skip_schema_validation = chart.skip_schema_validation;
             // The set names files as the command line does: relative to the current
             // directory, or absolute.
             let root = self.base.join(key);

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use helm_render::TemplateOptions;
 use serde::Deserialize;
 
 use crate::diagnostic::Severity;
@@ -107,6 +108,32 @@ pub struct ChartConfig {
     /// `--skip-schema-validation`.
     #[serde(default)]
     pub skip_schema_validation: bool,
+}
+
+impl ChartConfig {
+    /// `defaults` (see [`Config::chart_defaults`]) with this chart's release name, namespace
+    /// and `helm template` flags. Its values files are the caller's to read and add: the core
+    /// reads no files.
+    #[must_use]
+    pub fn template_options(&self, defaults: &TemplateOptions) -> TemplateOptions {
+        let mut options = defaults.clone();
+        if let Some(name) = &self.release_name {
+            options.release_name.clone_from(name);
+        }
+        if let Some(namespace) = &self.namespace {
+            options.namespace.clone_from(namespace);
+        }
+        let values = &mut options.values;
+        values.set.extend(self.set.iter().cloned());
+        values.set_string.extend(self.set_string.iter().cloned());
+        values.set_json.extend(self.set_json.iter().cloned());
+        values.set_literal.extend(self.set_literal.iter().cloned());
+        options
+            .api_versions
+            .extend(self.api_versions.iter().cloned());
+        options.skip_schema_validation = self.skip_schema_validation;
+        options
+    }
 }
 
 /// The egress proxy of the cluster: where workloads must send their outbound HTTP(S) traffic.
@@ -214,6 +241,22 @@ impl Config {
             root,
         });
         Ok(config)
+    }
+
+    /// The `helm template` options every chart of the run starts from: the configured
+    /// namespace, and the Kubernetes version the manifests are checked against (charts render
+    /// for it).
+    #[must_use]
+    pub fn chart_defaults(&self) -> TemplateOptions {
+        let mut defaults = TemplateOptions::default();
+        if let Some(namespace) = &self.namespace {
+            defaults.namespace.clone_from(namespace);
+        }
+        defaults.kube_version = Some(self.kube_version.clone().unwrap_or_else(|| {
+            let (major, minor) = crate::DEFAULT_KUBE_VERSION;
+            format!("{major}.{minor}")
+        }));
+        defaults
     }
 
     /// An error about the value at `path` in the configuration file (or unlocated).

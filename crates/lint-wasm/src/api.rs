@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use lint_core::helm::TemplateOptions;
 use lint_core::report::{self, PathBase};
 use lint_core::{
     Catalog, ChartSettings, Config, Linter, PolicyFile, Role, SchemaFile, Severity, SourceFile,
@@ -309,24 +308,14 @@ impl Session {
             .rules()
             .iter()
             .map(|rule| {
-                let meta = &rule.meta;
-                json!({
-                    "id": meta.id,
-                    "name": meta.name,
-                    "title": meta.title,
-                    "description": meta.description,
-                    "severity": meta.severity,
-                    "category": meta.category,
-                    "kinds": meta.kinds,
-                    "remediation": meta.remediation,
-                    "references": meta.references,
-                    "params": meta.params,
-                    "aliases": meta.aliases,
-                    "opt_in": meta.opt_in,
-                    "url": rule.url(),
-                    "builtin": rule.origin == lint_core::rules::Origin::Builtin,
-                    "docs": lint_core::rules::markdown(rule),
-                })
+                let mut entry = lint_core::rules::catalog_entry(rule);
+                if let Value::Object(fields) = &mut entry {
+                    fields.insert(
+                        "docs".to_owned(),
+                        Value::String(lint_core::rules::markdown(rule)),
+                    );
+                }
+                entry
             })
             .collect();
         Ok(pretty(&Value::Array(rules)))
@@ -481,20 +470,10 @@ fn sources(files: &[&InputFile], config: &Config) -> Result<SourceSet, String> {
 /// The options of `helm template` for the charts, as the CLI builds them from the
 /// configuration; values files are files of the input, named by their path.
 fn chart_settings(files: &[&InputFile], config: &Config) -> Result<ChartSettings, String> {
-    let mut defaults = TemplateOptions::default();
-    if let Some(namespace) = &config.namespace {
-        defaults.namespace.clone_from(namespace);
-    }
-    defaults.kube_version.clone_from(&config.kube_version);
+    let defaults = config.chart_defaults();
     let mut charts = BTreeMap::new();
     for (key, chart) in &config.charts {
-        let mut options = defaults.clone();
-        if let Some(name) = &chart.release_name {
-            options.release_name.clone_from(name);
-        }
-        if let Some(namespace) = &chart.namespace {
-            options.namespace.clone_from(namespace);
-        }
+        let mut options = chart.template_options(&defaults);
         for path in &chart.values {
             let wanted = normalize(path);
             let file = files
@@ -505,24 +484,41 @@ fn chart_settings(files: &[&InputFile], config: &Config) -> Result<ChartSettings
                 })?;
             options.values.files.push((wanted, file.text_lossy()));
         }
-        options.values.set.extend(chart.set.iter().cloned());
-        options
-            .values
-            .set_string
-            .extend(chart.set_string.iter().cloned());
-        options
-            .values
-            .set_json
-            .extend(chart.set_json.iter().cloned());
-        options
-            .values
-            .set_literal
-            .extend(chart.set_literal.iter().cloned());
-        options
-            .api_versions
-            .extend(chart.api_versions.iter().cloned());
-        options.skip_schema_validation = chart.skip_schema_validation;
         charts.insert(normalize(key), options);
     }
     Ok(ChartSettings { defaults, charts })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    /// Renders a chart that prints the Kubernetes version it is rendered for.
+    fn rendered_version(options: Value) -> String {
+        let files = [
+            InputFile::text(
+                "shop/Chart.yaml",
+                "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
+            ),
+            InputFile::text(
+                "shop/templates/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: v\ndata:\n  minor: {{ .Capabilities.KubeVersion.Minor | quote }}\n",
+            ),
+        ];
+        let out: Value =
+            serde_json::from_str(&Session::new().render_chart(&files, options).unwrap()).unwrap();
+        out["files"][0]["content"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn charts_render_for_the_linted_kubernetes_version() {
+        let (_, minor) = lint_core::DEFAULT_KUBE_VERSION;
+        assert!(
+            rendered_version(json!({})).contains(&format!("minor: \"{minor}\"")),
+            "{}",
+            rendered_version(json!({}))
+        );
+        assert!(rendered_version(json!({"kube-version": "1.29"})).contains("minor: \"29\""));
+    }
 }

@@ -114,3 +114,25 @@ pub fn markdown(rule: &Rule) -> String {
     }
     out
 }
+
+/// The rule as `kubeward rules --format json` lists it: its METADATA, its documentation URL,
+/// and whether it is built in.
+pub fn catalog_entry(rule: &Rule) -> serde_json::Value {
+    let meta = &rule.meta;
+    serde_json::json!({
+        "id": meta.id,
+        "name": meta.name,
+        "title": meta.title,
+        "description": meta.description,
+        "severity": meta.severity,
+        "category": meta.category,
+        "kinds": meta.kinds,
+        "remediation": meta.remediation,
+        "references": meta.references,
+        "params": meta.params,
+        "aliases": meta.aliases,
+        "opt_in": meta.opt_in,
+        "url": rule.url(),
+        "builtin": rule.origin == super::Origin::Builtin,
+    })
+}

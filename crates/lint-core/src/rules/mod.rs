@@ -7,7 +7,7 @@ mod engine;
 mod meta;
 mod value;
 
-pub use doc::markdown;
+pub use doc::{catalog_entry, markdown};
 pub(crate) use engine::{Evaluator, Program, RawFinding};
 pub use meta::{RuleError, RuleMeta, default_params, parse_metadata};
 pub(crate) use value::to_rego;
