@@ -37,7 +37,7 @@ deny contains finding if {
 	everything(cidr)
 	finding := {
 		"msg": sprintf("NetworkPolicy %q allows egress to the whole Internet (%s%s)%s", [
-			data.kubeward.lib.name(input), cidr, excepted(peer.ipBlock), instead,
+			data.kubeward.lib.input_name, cidr, excepted(peer.ipBlock), instead,
 		]),
 		"path": ["spec", "egress", i, "to", j, "ipBlock", "cidr"],
 	}
@@ -52,7 +52,7 @@ deny contains finding if {
 	count(object.get(rule, "to", [])) == 0
 	finding := {
 		"msg": sprintf("NetworkPolicy %q has an egress rule %s, which allows every destination%s", [
-			data.kubeward.lib.name(input), without_to(rule), instead,
+			data.kubeward.lib.input_name, without_to(rule), instead,
 		]),
 		"path": rule_path(i, rule),
 	}
@@ -80,7 +80,7 @@ deny contains finding if {
 	some i, rule in object.get(entry.spec, "egress", [])
 	some open in cilium_open(rule)
 	finding := {
-		"msg": sprintf("%s %q allows egress to the whole Internet (%s)%s", [input.kind, data.kubeward.lib.name(input), open.what, instead]),
+		"msg": sprintf("%s %q allows egress to the whole Internet (%s)%s", [input.kind, data.kubeward.lib.input_name, open.what, instead]),
 		"path": array.concat(entry.path, array.concat(["egress", i], open.path)),
 	}
 }
@@ -121,7 +121,7 @@ excepted(block) := " except 1 range" if {
 # Internet when a proxy is configured; without one, every namespace is checked.
 checked if not data.kubeward.lib.egress.configured
 
-checked if data.kubeward.lib.egress.required(input)
+checked if data.kubeward.lib.egress.input_required
 
 instead := sprintf(": only the egress proxy %s should reach it", [data.kubeward.lib.egress.proxy_display]) if {
 	data.kubeward.lib.egress.configured

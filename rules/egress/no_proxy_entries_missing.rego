@@ -26,9 +26,9 @@ import rego.v1
 required_entries := object.get(data.kubeward.proxy, "no_proxy", [])
 
 deny contains finding if {
-	data.kubeward.lib.egress.required(input)
+	data.kubeward.lib.egress.input_required
 	count(required_entries) > 0
-	some c in data.kubeward.lib.containers(input)
+	some c in data.kubeward.lib.input_containers
 	vars := [v | some v in data.kubeward.lib.egress.effective(data.kubeward.lib.egress.variables(input, c))]
 	data.kubeward.lib.egress.sets_proxy(vars)
 	some v in vars
@@ -49,9 +49,9 @@ deny contains finding if {
 
 # No NO_PROXY at all.
 deny contains finding if {
-	data.kubeward.lib.egress.required(input)
+	data.kubeward.lib.egress.input_required
 	count(required_entries) > 0
-	some c in data.kubeward.lib.containers(input)
+	some c in data.kubeward.lib.input_containers
 	not data.kubeward.lib.egress.unresolved(input, c)
 	vars := [v | some v in data.kubeward.lib.egress.effective(data.kubeward.lib.egress.variables(input, c))]
 	data.kubeward.lib.egress.sets_proxy(vars)

@@ -20,7 +20,7 @@ package kubeward.rules.egress.no_proxy_wildcard
 import rego.v1
 
 deny contains finding if {
-	some c in data.kubeward.lib.containers(input)
+	some c in data.kubeward.lib.input_containers
 	vars := [v | some v in data.kubeward.lib.egress.effective(data.kubeward.lib.egress.variables(input, c))]
 	applies(vars)
 	some v in vars
@@ -36,10 +36,10 @@ deny contains finding if {
 	}
 }
 
-applies(_) if data.kubeward.lib.egress.required(input)
+applies(_) if data.kubeward.lib.egress.input_required
 
 applies(vars) if data.kubeward.lib.egress.sets_proxy(vars)
 
 proxy_name := sprintf("the egress proxy %s", [data.kubeward.lib.egress.proxy_display]) if {
-	data.kubeward.lib.egress.required(input)
+	data.kubeward.lib.egress.input_required
 } else := "the container's own proxy"

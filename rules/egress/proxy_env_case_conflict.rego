@@ -22,7 +22,7 @@ package kubeward.rules.egress.proxy_env_case_conflict
 import rego.v1
 
 deny contains finding if {
-	some c in data.kubeward.lib.containers(input)
+	some c in data.kubeward.lib.input_containers
 	vars := data.kubeward.lib.egress.effective(data.kubeward.lib.egress.variables(input, c))
 	some family in ["http_proxy", "https_proxy", "all_proxy", "no_proxy"]
 	lower_case := vars[family]

@@ -26,8 +26,8 @@ package kubeward.rules.egress.proxy_env_missing
 import rego.v1
 
 deny contains finding if {
-	data.kubeward.lib.egress.required(input)
-	some c in data.kubeward.lib.containers(input)
+	data.kubeward.lib.egress.input_required
+	some c in data.kubeward.lib.input_containers
 	not data.kubeward.lib.egress.unresolved(input, c)
 	vars := [v | some v in data.kubeward.lib.egress.effective(data.kubeward.lib.egress.variables(input, c))]
 	missing := [name | some name in ["HTTPS_PROXY", "HTTP_PROXY"]; not data.kubeward.lib.egress.defined(vars, name)]

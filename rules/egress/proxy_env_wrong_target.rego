@@ -23,8 +23,8 @@ package kubeward.rules.egress.proxy_env_wrong_target
 import rego.v1
 
 deny contains finding if {
-	data.kubeward.lib.egress.required(input)
-	some c in data.kubeward.lib.containers(input)
+	data.kubeward.lib.egress.input_required
+	some c in data.kubeward.lib.input_containers
 	some v in data.kubeward.lib.egress.effective(data.kubeward.lib.egress.variables(input, c))
 	lower(v.name) in {"http_proxy", "https_proxy", "all_proxy"}
 	is_string(v.value)

@@ -23,7 +23,7 @@ proxy_variables := {"http_proxy", "https_proxy", "all_proxy", "ftp_proxy"}
 
 # Containers' env entries.
 deny contains finding if {
-	some entry in data.kubeward.lib.containers(input)
+	some entry in data.kubeward.lib.input_containers
 	some i, variable in object.get(entry.container, "env", [])
 	lower(variable.name) in proxy_variables
 	has_credentials(variable.value)
@@ -40,7 +40,7 @@ deny contains finding if {
 	lower(key) in proxy_variables
 	has_credentials(value)
 	finding := {
-		"msg": sprintf("ConfigMap %q sets %s to a URL with credentials (%s)", [data.kubeward.lib.name(input), key, redacted(value)]),
+		"msg": sprintf("ConfigMap %q sets %s to a URL with credentials (%s)", [data.kubeward.lib.input_name, key, redacted(value)]),
 		"path": ["data", key],
 	}
 }

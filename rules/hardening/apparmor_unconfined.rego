@@ -28,12 +28,12 @@ import rego.v1
 
 annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
 
-annotations := hardening.pod_annotations(input)
+annotations := hardening.input_pod_annotations
 
 # Field profiles: the container's, or the pod's when neither the container's field nor its
 # annotation says otherwise.
 unconfined contains {"entry": entry, "setting": setting} if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	setting := entry.settings.appArmorProfile
 	setting.value.type == "Unconfined"
 	not overridden_by_annotation(entry, setting)
@@ -57,7 +57,7 @@ message(setting, names) := sprintf("%s runs with AppArmor profile Unconfined", [
 
 # The annotation, for each container it names.
 deny contains finding if {
-	not hardening.windows(input)
+	not hardening.input_windows
 	some key, value in annotations.annotations
 	startswith(key, annotation_prefix)
 	is_string(value)

@@ -28,7 +28,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	not entry.settings.privileged.value == true
 	not "ALL" in hardening.dropped_capabilities(entry)
 	finding := {"msg": message(entry), "path": hardening.drop_path(entry)}

@@ -39,7 +39,7 @@ import rego.v1
 dangerous := {hardening.capability(name) | some name in data.kubeward.params.dangerous_capability_added.capabilities} - {"SYS_ADMIN", "NET_RAW"}
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	some cap in hardening.added_capabilities(entry)
 	cap.name in dangerous
 	finding := {

@@ -25,10 +25,10 @@ package kubeward.rules.hardening.host_ipc
 import rego.v1
 
 deny contains finding if {
-	ps := data.kubeward.lib.pod_spec(input)
+	ps := data.kubeward.lib.input_pod_spec
 	ps.spec.hostIPC == true
 	finding := {
-		"msg": sprintf("%s %q shares the node's IPC namespace (hostIPC: true)", [input.kind, data.kubeward.lib.name(input)]),
+		"msg": sprintf("%s %q shares the node's IPC namespace (hostIPC: true)", [input.kind, data.kubeward.lib.input_name]),
 		"path": array.concat(ps.path, ["hostIPC"]),
 	}
 }

@@ -25,7 +25,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 deny contains finding if {
-	some volume in hardening.host_path_volumes(input)
+	some volume in hardening.input_host_path_volumes
 	hardening.runtime_socket(volume.host_path)
 	finding := {
 		"msg": sprintf("volume %q mounts the container runtime socket %q", [volume.name, volume.value]),

@@ -35,7 +35,7 @@ import rego.v1
 sensitive := {hardening.normalized_path(p) | some p in data.kubeward.params.host_path_sensitive.paths}
 
 deny contains finding if {
-	some volume in hardening.host_path_volumes(input)
+	some volume in hardening.input_host_path_volumes
 	not hardening.runtime_socket(volume.host_path)
 	msg := message(volume)
 	finding := {"msg": msg, "path": array.concat(volume.path, ["hostPath", "path"])}

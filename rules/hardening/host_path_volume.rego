@@ -27,7 +27,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 deny contains finding if {
-	some volume in hardening.host_path_volumes(input)
+	some volume in hardening.input_host_path_volumes
 	finding := {
 		"msg": sprintf("volume %q mounts the node's %q (hostPath)", [volume.name, volume.value]),
 		"path": array.concat(volume.path, ["hostPath"]),

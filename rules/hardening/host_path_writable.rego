@@ -25,7 +25,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 deny contains finding if {
-	some volume in hardening.host_path_volumes(input)
+	some volume in hardening.input_host_path_volumes
 	some mount in hardening.mounts_of(input, volume.name)
 	not mount.mount.readOnly == true
 	finding := {

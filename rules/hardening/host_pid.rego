@@ -25,10 +25,10 @@ package kubeward.rules.hardening.host_pid
 import rego.v1
 
 deny contains finding if {
-	ps := data.kubeward.lib.pod_spec(input)
+	ps := data.kubeward.lib.input_pod_spec
 	ps.spec.hostPID == true
 	finding := {
-		"msg": sprintf("%s %q shares the node's process namespace (hostPID: true)", [input.kind, data.kubeward.lib.name(input)]),
+		"msg": sprintf("%s %q shares the node's process namespace (hostPID: true)", [input.kind, data.kubeward.lib.input_name]),
 		"path": array.concat(ps.path, ["hostPID"]),
 	}
 }

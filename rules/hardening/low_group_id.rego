@@ -36,7 +36,7 @@ import rego.v1
 minimum := data.kubeward.params.low_group_id.min
 
 low contains entry if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	value := entry.settings.runAsGroup.value
 	is_number(value)
 	value < minimum
@@ -54,7 +54,7 @@ message(setting, names) := sprintf("%s runs with GID %v, below %d", [hardening.c
 } else := sprintf("the pod securityContext sets runAsGroup: %v, below %d, inherited by %s", [setting.value, minimum, hardening.containers_phrase(names)])
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	not entry.settings.runAsGroup
 	finding := {
 		"msg": sprintf("container %q sets no runAsGroup, so it runs with its image's group (GID 0 unless the image names one)", [entry.name]),

@@ -37,7 +37,7 @@ import rego.v1
 minimum := data.kubeward.params.low_user_id.min
 
 low contains entry if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	value := entry.settings.runAsUser.value
 	is_number(value)
 	value > 0
@@ -57,7 +57,7 @@ message(setting, names) := sprintf("%s runs as UID %v, below %d", [hardening.con
 
 # runAsNonRoot: true without a UID: the image's user, usually a low one.
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	entry.settings.runAsNonRoot.value == true
 	not entry.settings.runAsUser
 	finding := {

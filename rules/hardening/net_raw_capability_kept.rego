@@ -29,7 +29,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	some cap in hardening.added_capabilities(entry)
 	cap.name == "NET_RAW"
 	finding := {
@@ -39,7 +39,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	not entry.settings.privileged.value == true
 	not adds_net_raw(entry)
 	hardening.not_dropped(entry, "NET_RAW")

@@ -28,7 +28,7 @@ import rego.v1
 core := {"name", "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret", "hostPath"}
 
 deny contains finding if {
-	ps := data.kubeward.lib.pod_spec(input)
+	ps := data.kubeward.lib.input_pod_spec
 	some i, volume in object.get(ps.spec, "volumes", [])
 	is_object(volume)
 	some kind, _ in volume

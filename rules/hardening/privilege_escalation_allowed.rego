@@ -30,7 +30,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	not hardening.privileged(entry)
 	setting := entry.settings.allowPrivilegeEscalation
 	setting.value != false
@@ -41,7 +41,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	not hardening.privileged(entry)
 	not entry.settings.allowPrivilegeEscalation
 	finding := {

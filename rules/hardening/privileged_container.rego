@@ -30,7 +30,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 deny contains finding if {
-	some entry in hardening.containers(input)
+	some entry in hardening.input_containers
 	setting := entry.settings.privileged
 	setting.value == true
 	finding := {
@@ -40,7 +40,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some entry in hardening.containers(input)
+	some entry in hardening.input_containers
 	some cap in hardening.added_capabilities(entry)
 	cap.name == "SYS_ADMIN"
 	finding := {

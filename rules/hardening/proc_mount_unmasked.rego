@@ -26,7 +26,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	setting := entry.settings.procMount
 	setting.value != "Default"
 	finding := {

@@ -28,7 +28,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	setting := entry.settings.readOnlyRootFilesystem
 	setting.value != true
 	finding := {
@@ -38,7 +38,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	not entry.settings.readOnlyRootFilesystem
 	finding := {
 		"msg": sprintf("container %q has a writable root filesystem (no readOnlyRootFilesystem: true)", [entry.name]),

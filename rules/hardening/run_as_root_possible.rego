@@ -32,7 +32,7 @@ import rego.v1
 
 # Containers whose user is not known to be non-root, and not explicitly root either.
 exposed contains entry if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	not object.get(entry.settings, ["runAsNonRoot", "value"], null) == true
 	not entry.settings.runAsUser
 }

@@ -25,7 +25,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 root contains entry if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	entry.settings.runAsUser.value == 0
 }
 

@@ -36,7 +36,7 @@ container_annotation := "container.seccomp.security.alpha.kubernetes.io/"
 
 pod_annotation := "seccomp.security.alpha.kubernetes.io/pod"
 
-annotations := hardening.pod_annotations(input)
+annotations := hardening.input_pod_annotations
 
 # The alpha annotations work only before 1.27.
 legacy if hardening.kube_older_than(1, 27)
@@ -91,7 +91,7 @@ annotation_type(value) := "" if {
 }
 
 weak contains {"entry": entry, "profile": p} if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	p := profile(entry)
 	not p.type in confining
 }
@@ -110,7 +110,7 @@ message(p, names) := sprintf("%s runs with seccomp profile %q", [hardening.conta
 } else := sprintf("the pod annotation sets seccomp profile %q, inherited by %s", [p.shown, hardening.containers_phrase(names)])
 
 deny contains finding if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	not profile(entry)
 	finding := {
 		"msg": sprintf("container %q runs without a seccomp profile (none on it or its pod%s)", [entry.name, ignored_note]),

@@ -27,7 +27,7 @@ import rego.v1
 allowed_types := {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
 
 custom contains {"entry": entry, "setting": setting, "option": option, "value": value} if {
-	some entry in hardening.linux_containers(input)
+	some entry in hardening.input_linux_containers
 	setting := entry.settings.seLinuxOptions
 	is_object(setting.value)
 	some option, value in setting.value

@@ -61,14 +61,14 @@ normalized(name) := replace(name, "/", ".")
 allowed := {normalized(name) | some name in data.kubeward.params.unsafe_sysctl.allowed}
 
 deny contains finding if {
-	pod := hardening.pod_security_context(input)
+	pod := hardening.input_pod_security_context
 	some i, sysctl in object.get(pod.context, "sysctls", [])
 	name := sysctl.name
 	is_string(name)
 	not safe(normalized(name))
 	not normalized(name) in allowed
 	finding := {
-		"msg": sprintf("%s sets the unsafe sysctl %q for Kubernetes %s", [hardening.describe(input), name, data.kubeward.kube_version.string]),
+		"msg": sprintf("%s sets the unsafe sysctl %q for Kubernetes %s", [hardening.input_describe, name, data.kubeward.kube_version.string]),
 		"path": array.concat(pod.path, ["sysctls", i, "name"]),
 	}
 }

@@ -23,7 +23,7 @@ import data.kubeward.lib.hardening
 import rego.v1
 
 host contains entry if {
-	some entry in hardening.containers(input)
+	some entry in hardening.input_containers
 	entry.settings["windowsOptions.hostProcess"].value == true
 }
 

@@ -39,7 +39,7 @@ package kubeward.rules.images.image_digest_missing
 import rego.v1
 
 deny contains finding if {
-	some entry in data.kubeward.lib.supply.images(input)
+	some entry in data.kubeward.lib.supply.input_images
 	not data.kubeward.lib.supply.digest_pinned(entry.ref.digest)
 	not exempt(entry.name)
 	finding := {

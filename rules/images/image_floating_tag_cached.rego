@@ -37,7 +37,7 @@ package kubeward.rules.images.image_floating_tag_cached
 import rego.v1
 
 deny contains finding if {
-	some entry in data.kubeward.lib.supply.images(input)
+	some entry in data.kubeward.lib.supply.input_images
 	entry.ref.digest == ""
 	tag := effective_tag(entry.ref.tag)
 	floating(tag)

@@ -25,7 +25,7 @@ import rego.v1
 frozen_prefixes := ["k8s.gcr.io", "gcr.io/google-containers", "gcr.io/google_containers"]
 
 deny contains finding if {
-	some entry in data.kubeward.lib.supply.images(input)
+	some entry in data.kubeward.lib.supply.input_images
 	some prefix in frozen_prefixes
 	data.kubeward.lib.supply.matches_entry(entry.name, prefix)
 	path := substring(entry.name, count(prefix) + 1, -1)

@@ -24,7 +24,7 @@ package kubeward.rules.images.image_latest_tag
 import rego.v1
 
 deny contains finding if {
-	some entry in data.kubeward.lib.containers(input)
+	some entry in data.kubeward.lib.input_containers
 	image := entry.container.image
 	is_string(image)
 	ref := data.kubeward.lib.image_reference(image)

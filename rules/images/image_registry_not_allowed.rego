@@ -39,7 +39,7 @@ import rego.v1
 deny contains finding if {
 	allowed := data.kubeward.params.image_registry_not_allowed.allowed_registries
 	count(allowed) > 0
-	some entry in data.kubeward.lib.supply.images(input)
+	some entry in data.kubeward.lib.supply.input_images
 	not allowed_name(entry.name, allowed)
 	finding := {
 		"msg": sprintf("container %q uses image %q%s, outside allowed_registries", [data.kubeward.lib.container_name(entry.container), entry.image, spelled_out(entry)]),

@@ -200,3 +200,9 @@ sets_proxy(vars) if {
 related(v, msg) := [{"path": v.origin.path, "object": v.origin.object, "msg": msg}] if {
 	is_object(v.origin)
 } else := []
+
+# --- The object being linted ----------------------------------------------------------------
+
+# The helpers above applied to `input`, as rules: a rule's value is computed once per
+# evaluation and shared by every rule that reads it, where a function runs at every call.
+input_required := required(input)

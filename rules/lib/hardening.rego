@@ -4,6 +4,11 @@ package kubeward.lib.hardening
 
 import rego.v1
 
+# Plain values of data.kubeward as rules of this package, for the helpers below: regorus looks
+# up a reference to plain data by visiting every module of the policy, at every use, while it
+# finds a rule's value directly once computed.
+_kube_version := data.kubeward.kube_version
+
 # Fields of the pod's securityContext that every container inherits unless its own
 # securityContext sets them (the container's value replaces the pod's as a whole).
 inherited_fields := {"runAsUser", "runAsGroup", "runAsNonRoot", "seccompProfile", "appArmorProfile", "seLinuxOptions"}
@@ -219,14 +224,26 @@ linux_containers(obj) := set() if windows(obj)
 
 # The annotations of the pod (template) and their path.
 pod_annotations(obj) := {"annotations": annotations, "path": path} if {
-	path := array.concat(data.kubeward.lib.pod_metadata_paths[obj.kind], ["annotations"])
+	path := array.concat(data.kubeward.lib.pod_metadata_path(obj), ["annotations"])
 	annotations := _object_or_empty(object.get(obj, path, {}))
 }
 
 # Whether the target Kubernetes version is older than major.minor.
-kube_older_than(major, minor) if data.kubeward.kube_version.major < major
+kube_older_than(major, minor) if _kube_version.major < major
 
 kube_older_than(major, minor) if {
-	data.kubeward.kube_version.major == major
-	data.kubeward.kube_version.minor < minor
+	_kube_version.major == major
+	_kube_version.minor < minor
 }
+
+# --- The object being linted ----------------------------------------------------------------
+
+# The helpers above applied to `input`, as rules: a rule's value is computed once per
+# evaluation and shared by every rule that reads it, where a function runs at every call.
+input_containers := containers(input)
+input_describe := describe(input)
+input_host_path_volumes := host_path_volumes(input)
+input_linux_containers := linux_containers(input)
+input_pod_annotations := pod_annotations(input)
+input_pod_security_context := pod_security_context(input)
+input_windows := windows(input)

@@ -4,6 +4,15 @@ package kubeward.lib
 
 import rego.v1
 
+# Plain values of data.kubeward as rules of this package, for the helpers below: regorus looks
+# up a reference to plain data by visiting every module of the policy, at every use, while it
+# finds a rule's value directly once computed.
+_cluster_scoped := data.kubeward.cluster_scoped
+
+_default_namespace := data.kubeward.default_namespace
+
+_inventory := data.kubeward.inventory
+
 # The kinds that carry a pod spec, and the path to it.
 pod_spec_paths := {
 	"Pod": ["spec"],
@@ -22,6 +31,9 @@ pod_metadata_paths := {kind: metadata |
 	some kind, spec_path in pod_spec_paths
 	metadata := array.concat(array.slice(spec_path, 0, count(spec_path) - 1), ["metadata"])
 }
+
+# The path of a workload's pod template metadata.
+pod_metadata_path(obj) := pod_metadata_paths[obj.kind]
 
 is_workload(obj) if pod_spec_paths[obj.kind]
 
@@ -54,17 +66,17 @@ name(obj) := object.get(obj, ["metadata", "name"], object.get(obj, ["metadata", 
 namespace(obj) := ns if {
 	ns := obj.metadata.namespace
 } else := "" if {
-	data.kubeward.cluster_scoped[obj.kind]
-} else := data.kubeward.default_namespace
+	_cluster_scoped[obj.kind]
+} else := _default_namespace
 
 # Objects of a kind in a namespace ("" for cluster-scoped kinds), from the run's inventory.
 objects(kind, ns) := [obj |
-	some objs in object.get(data.kubeward.inventory, [kind, ns], {})
+	some objs in object.get(_inventory, [kind, ns], {})
 	some obj in objs
 ]
 
 # Objects of a kind in a namespace with a given name.
-objects_named(kind, ns, name) := object.get(data.kubeward.inventory, [kind, ns, name], [])
+objects_named(kind, ns, name) := object.get(_inventory, [kind, ns, name], [])
 
 # Whether a LabelSelector selects a label set. An empty selector selects everything.
 selector_matches(selector, labels) if {
@@ -95,3 +107,13 @@ expression_matches(expression, labels) if {
 	expression.operator == "DoesNotExist"
 	not expression.key in object.keys(labels)
 }
+
+# --- The object being linted ----------------------------------------------------------------
+
+# The helpers above applied to `input`, as rules: a rule's value is computed once per
+# evaluation and shared by every rule that reads it, where a function runs at every call.
+input_containers := containers(input)
+input_name := name(input)
+input_namespace := namespace(input)
+input_pod_labels := pod_labels(input)
+input_pod_spec := pod_spec(input)

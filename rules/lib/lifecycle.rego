@@ -8,6 +8,13 @@ package kubeward.lib.lifecycle
 
 import rego.v1
 
+# Plain values of data.kubeward as rules of this package, for the helpers below: regorus looks
+# up a reference to plain data by visiting every module of the policy, at every use, while it
+# finds a rule's value directly once computed.
+_api_lifecycle := data.kubeward.api_lifecycle
+
+_kube_version := data.kubeward.kube_version
+
 # [apiVersion, kinds, deprecated, removed, replacements]; a replacement is
 # [apiVersion, minor version since which it is served].
 _table := [
@@ -86,14 +93,14 @@ apis[api_version][kind] := {"deprecated": row[2], "removed": row[3], "replacemen
 # The lifecycle of the object's apiVersion and kind, if it is in the table. The linter
 # evaluates `apis` once and gives it back as data.kubeward.api_lifecycle, so that it is not
 # rebuilt for every object.
-lifecycle(obj) := data.kubeward.api_lifecycle[obj.apiVersion][obj.kind]
+lifecycle(obj) := _api_lifecycle[obj.apiVersion][obj.kind]
 
 # The target Kubernetes version, as a minor version of 1.x (newer majors remove everything).
-target_minor := data.kubeward.kube_version.minor if {
-	data.kubeward.kube_version.major == 1
+target_minor := _kube_version.minor if {
+	_kube_version.major == 1
 } else := 1000
 
-target := data.kubeward.kube_version.string
+target := _kube_version.string
 
 # What to use instead at the target version: the first replacement served there, or a note.
 replacement(kind, entry) := sprintf("use %s", [api_version]) if {
@@ -105,5 +112,11 @@ replacement(kind, entry) := sprintf("use %s", [api_version]) if {
 } else := "no replacement is served at the target version"
 
 removed_at_target(api_version, kind) if {
-	data.kubeward.api_lifecycle[api_version][kind].removed <= target_minor
+	_api_lifecycle[api_version][kind].removed <= target_minor
 }
+
+# --- The object being linted ----------------------------------------------------------------
+
+# The helpers above applied to `input`, as rules: a rule's value is computed once per
+# evaluation and shared by every rule that reads it, where a function runs at every call.
+input_lifecycle := lifecycle(input)

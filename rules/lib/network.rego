@@ -4,6 +4,13 @@ package kubeward.lib.network
 
 import rego.v1
 
+# Plain values of data.kubeward as rules of this package, for the helpers below: regorus looks
+# up a reference to plain data by visiting every module of the policy, at every use, while it
+# finds a rule's value directly once computed.
+_index := data.kubeward.index
+
+_cluster_scoped := data.kubeward.cluster_scoped
+
 # Whether a set holds a value, as a boolean.
 member(set, value) := true if {
 	value in set
@@ -36,23 +43,14 @@ matches(selector, labels) if data.kubeward.lib.selector_matches(selector_of(sele
 labels_of(obj) := object_of(data.kubeward.lib.pod_labels(obj))
 
 # Every workload of the run in a namespace.
-workloads(ns) := [obj |
-	some kind, _ in data.kubeward.lib.pod_spec_paths
-	some obj in data.kubeward.lib.objects(kind, ns)
-]
+workloads(ns) := [entry[1] | some entry in object.get(_index.workloads, ns, set())]
 
 # Whether the run holds custom resources in a namespace (kinds of a group outside Kubernetes'
 # own: `monitoring.coreos.com`, not `apps` or `*.k8s.io`). Operators make pods from those
 # (prometheus-operator turns a Prometheus into a StatefulSet) that the run does not show.
 # A custom kind that carries its pod template itself (OpenShift's DeploymentConfig) is a
 # workload written out, not an operator's input: it does not count.
-custom_resources_in(ns) if {
-	some by_namespace in data.kubeward.inventory
-	some objs in object.get(by_namespace, ns, {})
-	some obj in objs
-	custom_group(obj.apiVersion)
-	not is_object(object.get(obj, ["spec", "template"], null))
-}
+custom_resources_in(ns) if ns in _index.namespaces_with_custom_resources
 
 custom_group(api_version) if {
 	parts := split(api_version, "/")
@@ -63,21 +61,40 @@ custom_group(api_version) if {
 
 # The workloads of a namespace whose pods a LabelSelector selects.
 selected_workloads(selector, ns) := [obj |
-	some obj in workloads(ns)
+	some entry in _candidates(selector_of(selector), ns)
+	obj := entry[1]
 	matches(selector, labels_of(obj))
 ]
 
 # The workloads of OTHER namespaces whose pods the selector would select: a selector that
 # matches nothing at home but something there usually sits in the wrong namespace. Only
 # computed for selectors that select nothing at home.
-selected_elsewhere(selector, ns) := [obj |
-	some kind, _ in data.kubeward.lib.pod_spec_paths
-	some other, by_name in object.get(data.kubeward.inventory, kind, {})
-	other != ns
-	some objs in by_name
-	some obj in objs
-	matches(selector, labels_of(obj))
+selected_elsewhere(selector, ns) := [w.object |
+	some entry in _candidates_everywhere(selector_of(selector))
+	w := entry[1]
+	w.namespace != ns
+	matches(selector, labels_of(w.object))
 ]
+
+# The workloads a selector can select: those whose pods carry the first of its matchLabels
+# (all of a namespace when it has none), as [position, object] in scan order.
+_candidates(selector, ns) := object.get(_index.workloads_by_label, [ns, key, selector.matchLabels[key]], set()) if {
+	count(selector.matchLabels) > 0
+	key := sort(object.keys(selector.matchLabels))[0]
+}
+
+_candidates(selector, ns) := object.get(_index.workloads, ns, set()) if {
+	count(selector.matchLabels) == 0
+}
+
+_candidates_everywhere(selector) := object.get(_index.all_workloads_by_label, [key, selector.matchLabels[key]], set()) if {
+	count(selector.matchLabels) > 0
+	key := sort(object.keys(selector.matchLabels))[0]
+}
+
+_candidates_everywhere(selector) := _index.all_workloads if {
+	count(selector.matchLabels) == 0
+}
 
 # The pods a workload runs, in messages: `Pod "debug"`, `the pods of Deployment "web"`.
 pods_of(obj) := sprintf("Pod %q", [data.kubeward.lib.name(obj)]) if {
@@ -86,7 +103,7 @@ pods_of(obj) := sprintf("Pod %q", [data.kubeward.lib.name(obj)]) if {
 
 # A reference to an object of the run, for `related`.
 ref(obj) := {"kind": obj.kind, "namespace": data.kubeward.lib.namespace(obj), "name": data.kubeward.lib.name(obj)} if {
-	not data.kubeward.cluster_scoped[obj.kind]
+	not _cluster_scoped[obj.kind]
 } else := {"kind": obj.kind, "name": data.kubeward.lib.name(obj)}
 
 # A workload in messages: `Deployment "web"`, with its namespace when it differs.
@@ -265,3 +282,13 @@ service_selector(service) := {"matchLabels": selector} if {
 	is_object(selector)
 	count(selector) > 0
 }
+
+# --- The object being linted ----------------------------------------------------------------
+
+# The helpers above applied to `input`, as rules: a rule's value is computed once per
+# evaluation and shared by every rule that reads it, where a function runs at every call.
+input_kubernetes_policy := kubernetes_policy(input)
+input_labels_of := labels_of(input)
+input_pods_of := pods_of(input)
+input_policy_types := policy_types(input)
+input_service_selector := service_selector(input)

@@ -7,6 +7,13 @@ package kubeward.lib.rbac
 
 import rego.v1
 
+# Plain values of data.kubeward as rules of this package, for the helpers below: regorus looks
+# up a reference to plain data by visiting every module of the policy, at every use, while it
+# finds a rule's value directly once computed.
+_index := data.kubeward.index
+
+_cluster_scoped := data.kubeward.cluster_scoped
+
 # What a role grants of `targets` (a list of {"group", "resource", "verbs"}; `resource` is
 # `pods` or `pods/exec`), one entry per item of a rule's `resources` that grants at least one:
 # {"rule": i, "resource": item, "verbs": [granted verbs], "resources": [matched targets],
@@ -73,25 +80,20 @@ subjects_text(binding) := concat(", ", [subject_text(s) | some s in object.get(b
 
 # A reference to an object of the run, for related labels.
 ref(obj) := {"kind": obj.kind, "name": obj.metadata.name} if {
-	data.kubeward.cluster_scoped[obj.kind]
+	_cluster_scoped[obj.kind]
 } else := {"kind": obj.kind, "namespace": data.kubeward.lib.namespace(obj), "name": obj.metadata.name}
 
 # The bindings of the run that bind a role: RoleBindings of its namespace for a Role; every
 # ClusterRoleBinding and RoleBinding that names it for a ClusterRole.
 bindings_of(role) := [binding |
-	some kind in ["ClusterRoleBinding", "RoleBinding"]
-	some by_name in object.get(data.kubeward.inventory, kind, {})
-	some same in by_name
-	some binding in same
-	binding.roleRef.kind == "ClusterRole"
-	binding.roleRef.name == role.metadata.name
+	some entry in object.get(_index.cluster_role_bindings, role.metadata.name, set())
+	binding := entry[1]
 ] if {
 	role.kind == "ClusterRole"
 } else := [binding |
 	role.kind == "Role"
-	some binding in data.kubeward.lib.objects("RoleBinding", data.kubeward.lib.namespace(role))
-	binding.roleRef.kind == "Role"
-	binding.roleRef.name == role.metadata.name
+	some entry in object.get(_index.role_bindings, [data.kubeward.lib.namespace(role), role.metadata.name], set())
+	binding := entry[1]
 ]
 
 # Related labels at the bindings of a role, so a reviewer sees who gets the grant.
@@ -157,3 +159,16 @@ service_account_disables_automount(obj) if {
 pods_run(obj) := sprintf("Pod %q runs", [data.kubeward.lib.name(obj)]) if {
 	obj.kind == "Pod"
 } else := sprintf("the pods of %s %q run", [obj.kind, data.kubeward.lib.name(obj)])
+
+# --- The object being linted ----------------------------------------------------------------
+
+# The helpers above applied to `input`, as rules: a rule's value is computed once per
+# evaluation and shared by every rule that reads it, where a function runs at every call.
+input_binding_labels := binding_labels(input)
+input_pods_run := pods_run(input)
+input_roles_of := roles_of(input)
+input_service_account := service_account(input)
+input_service_accounts_of := service_accounts_of(input)
+input_subjects_text := subjects_text(input)
+input_title := title(input)
+input_token_mounted := token_mounted(input)

@@ -110,3 +110,14 @@ selected_workloads(pdb) := [obj |
 	some obj in data.kubeward.lib.objects(kind, ns)
 	budget_selects(pdb, data.kubeward.lib.pod_labels(obj))
 ]
+
+# --- The object being linted ----------------------------------------------------------------
+
+# The helpers above applied to `input`, as rules: a rule's value is computed once per
+# evaluation and shared by every rule that reads it, where a function runs at every call.
+input_app_containers := app_containers(input)
+input_autoscalers := autoscalers(input)
+input_long_running := long_running(input)
+input_min_replicas := min_replicas(input)
+input_resourced_containers := resourced_containers(input)
+input_selected_workloads := selected_workloads(input)

@@ -116,3 +116,9 @@ default_pull_policy(ref) := "Always" if {
 	ref.digest == ""
 	ref.tag in {"", "latest"}
 } else := "IfNotPresent"
+
+# --- The object being linted ----------------------------------------------------------------
+
+# The helpers above applied to `input`, as rules: a rule's value is computed once per
+# evaluation and shared by every rule that reads it, where a function runs at every call.
+input_images := images(input)

@@ -22,12 +22,12 @@ package kubeward.rules.lifecycle.api_version_deprecated
 import rego.v1
 
 deny contains finding if {
-	entry := data.kubeward.lib.lifecycle.lifecycle(input)
+	entry := data.kubeward.lib.lifecycle.input_lifecycle
 	entry.deprecated <= data.kubeward.lib.lifecycle.target_minor
 	data.kubeward.lib.lifecycle.target_minor < entry.removed
 	finding := {
 		"msg": sprintf("%s %q uses %s, deprecated since Kubernetes 1.%d and removed in 1.%d (target %s): %s", [
-			input.kind, data.kubeward.lib.name(input), input.apiVersion, entry.deprecated, entry.removed,
+			input.kind, data.kubeward.lib.input_name, input.apiVersion, entry.deprecated, entry.removed,
 			data.kubeward.lib.lifecycle.target, data.kubeward.lib.lifecycle.replacement(input.kind, entry),
 		]),
 		"path": ["apiVersion"],

@@ -25,11 +25,11 @@ package kubeward.rules.lifecycle.api_version_removed
 import rego.v1
 
 deny contains finding if {
-	entry := data.kubeward.lib.lifecycle.lifecycle(input)
+	entry := data.kubeward.lib.lifecycle.input_lifecycle
 	entry.removed <= data.kubeward.lib.lifecycle.target_minor
 	finding := {
 		"msg": sprintf("%s %q uses %s, which Kubernetes stopped serving in 1.%d (target %s): %s", [
-			input.kind, data.kubeward.lib.name(input), input.apiVersion, entry.removed,
+			input.kind, data.kubeward.lib.input_name, input.apiVersion, entry.removed,
 			data.kubeward.lib.lifecycle.target, data.kubeward.lib.lifecycle.replacement(input.kind, entry),
 		]),
 		"path": ["apiVersion"],

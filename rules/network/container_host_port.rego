@@ -34,7 +34,7 @@ package kubeward.rules.network.container_host_port
 import rego.v1
 
 deny contains finding if {
-	some entry in data.kubeward.lib.containers(input)
+	some entry in data.kubeward.lib.input_containers
 	is_object(entry.container)
 	some i, port in data.kubeward.lib.network.list(object.get(entry.container, "ports", []))
 	is_object(port)

@@ -39,19 +39,19 @@ backends contains {"backend": backend, "path": ["spec", "rules", i, "http", "pat
 }
 
 deny contains finding if {
-	ns := data.kubeward.lib.namespace(input)
+	ns := data.kubeward.lib.input_namespace
 	some entry in backends
 	name := entry.backend.service.name
 	is_string(name)
 	count(data.kubeward.lib.objects_named("Service", ns, name)) == 0
 	finding := {
-		"msg": sprintf("Ingress %q routes to Service %q, which is not in namespace %q", [data.kubeward.lib.name(input), name, ns]),
+		"msg": sprintf("Ingress %q routes to Service %q, which is not in namespace %q", [data.kubeward.lib.input_name, name, ns]),
 		"path": array.concat(entry.path, ["service", "name"]),
 	}
 }
 
 deny contains finding if {
-	ns := data.kubeward.lib.namespace(input)
+	ns := data.kubeward.lib.input_namespace
 	some entry in backends
 	name := entry.backend.service.name
 	services := data.kubeward.lib.objects_named("Service", ns, name)
@@ -64,7 +64,7 @@ deny contains finding if {
 		not exposes(service, field, value)
 	}
 	finding := {
-		"msg": sprintf("Ingress %q routes to port %s of Service %q, which does not expose it", [data.kubeward.lib.name(input), format(value), name]),
+		"msg": sprintf("Ingress %q routes to port %s of Service %q, which does not expose it", [data.kubeward.lib.input_name, format(value), name]),
 		"path": array.concat(entry.path, ["service", "port", field]),
 		"related": [{
 			"path": ["spec", "ports"],

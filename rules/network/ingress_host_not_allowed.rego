@@ -38,7 +38,7 @@ deny contains finding if {
 	host != ""
 	not permitted(lower(trim_prefix(host, "*.")))
 	finding := {
-		"msg": sprintf("Ingress %q claims host %q, outside the allowed domains (%s)", [data.kubeward.lib.name(input), host, concat(", ", allowed)]),
+		"msg": sprintf("Ingress %q claims host %q, outside the allowed domains (%s)", [data.kubeward.lib.input_name, host, concat(", ", allowed)]),
 		"path": ["spec", "rules", i, "host"],
 	}
 }

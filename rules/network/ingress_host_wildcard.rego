@@ -26,7 +26,7 @@ deny contains finding if {
 	is_string(host)
 	startswith(host, "*")
 	finding := {
-		"msg": sprintf("Ingress %q answers for every subdomain of %q (host %q)", [data.kubeward.lib.name(input), trim_prefix(host, "*."), host]),
+		"msg": sprintf("Ingress %q answers for every subdomain of %q (host %q)", [data.kubeward.lib.input_name, trim_prefix(host, "*."), host]),
 		"path": ["spec", "rules", i, "host"],
 	}
 }
@@ -36,7 +36,7 @@ deny contains finding if {
 	is_object(rule)
 	object.get(rule, "host", "") in {"", null}
 	finding := {
-		"msg": sprintf("Ingress %q: rules[%d] has no host and answers for every host name", [data.kubeward.lib.name(input), i]),
+		"msg": sprintf("Ingress %q: rules[%d] has no host and answers for every host name", [data.kubeward.lib.input_name, i]),
 		"path": ["spec", "rules", i, "host"],
 	}
 }

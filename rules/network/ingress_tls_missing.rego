@@ -26,7 +26,7 @@ tls := data.kubeward.lib.network.list(object.get(input, ["spec", "tls"], []))
 deny contains finding if {
 	count(tls) == 0
 	finding := {
-		"msg": sprintf("Ingress %q has no tls section, so it serves %s over plain HTTP", [data.kubeward.lib.name(input), hosts]),
+		"msg": sprintf("Ingress %q has no tls section, so it serves %s over plain HTTP", [data.kubeward.lib.input_name, hosts]),
 		"path": ["spec", "tls"],
 	}
 }
@@ -42,7 +42,7 @@ deny contains finding if {
 	host != ""
 	not covered(host)
 	finding := {
-		"msg": sprintf("Ingress %q serves host %q without TLS: no tls entry lists it", [data.kubeward.lib.name(input), host]),
+		"msg": sprintf("Ingress %q serves host %q without TLS: no tls entry lists it", [data.kubeward.lib.input_name, host]),
 		"path": ["spec", "rules", i, "host"],
 	}
 }

@@ -24,8 +24,8 @@ import rego.v1
 everywhere := {"0.0.0.0/0", "::/0"}
 
 rules contains [i, rule] if {
-	data.kubeward.lib.network.kubernetes_policy(input)
-	"Ingress" in data.kubeward.lib.network.policy_types(input)
+	data.kubeward.lib.network.input_kubernetes_policy
+	"Ingress" in data.kubeward.lib.network.input_policy_types
 	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "ingress"], []))
 	is_object(rule)
 }
@@ -35,7 +35,7 @@ deny contains finding if {
 	some [i, rule] in rules
 	count(data.kubeward.lib.network.list(object.get(rule, "from", []))) == 0
 	finding := {
-		"msg": sprintf("NetworkPolicy %q allows ingress from any source%s: ingress[%d] lists no source", [data.kubeward.lib.name(input), ports(rule), i]),
+		"msg": sprintf("NetworkPolicy %q allows ingress from any source%s: ingress[%d] lists no source", [data.kubeward.lib.input_name, ports(rule), i]),
 		"path": ["spec", "ingress", i, "from"],
 	}
 }
@@ -48,7 +48,7 @@ deny contains finding if {
 	is_object(peer.namespaceSelector)
 	data.kubeward.lib.network.empty_selector(peer.namespaceSelector)
 	finding := {
-		"msg": sprintf("NetworkPolicy %q allows ingress from %s of every namespace in ingress[%d].from[%d]", [data.kubeward.lib.name(input), pods(peer), i, j]),
+		"msg": sprintf("NetworkPolicy %q allows ingress from %s of every namespace in ingress[%d].from[%d]", [data.kubeward.lib.input_name, pods(peer), i, j]),
 		"path": ["spec", "ingress", i, "from", j, "namespaceSelector"],
 	}
 }
@@ -60,7 +60,7 @@ deny contains finding if {
 	is_object(peer)
 	peer.ipBlock.cidr in everywhere
 	finding := {
-		"msg": sprintf("NetworkPolicy %q allows ingress from every address (%s) in ingress[%d].from[%d]", [data.kubeward.lib.name(input), peer.ipBlock.cidr, i, j]),
+		"msg": sprintf("NetworkPolicy %q allows ingress from every address (%s) in ingress[%d].from[%d]", [data.kubeward.lib.input_name, peer.ipBlock.cidr, i, j]),
 		"path": ["spec", "ingress", i, "from", j, "ipBlock", "cidr"],
 	}
 }

@@ -28,11 +28,11 @@ package kubeward.rules.network.network_policy_missing
 import rego.v1
 
 deny contains finding if {
-	data.kubeward.lib.pod_spec(input)
-	ns := data.kubeward.lib.namespace(input)
-	count(data.kubeward.lib.network.selecting_policies(ns, data.kubeward.lib.network.labels_of(input))) == 0
+	data.kubeward.lib.input_pod_spec
+	ns := data.kubeward.lib.input_namespace
+	count(data.kubeward.lib.network.selecting_policies(ns, data.kubeward.lib.network.input_labels_of)) == 0
 	finding := {
-		"msg": sprintf("the pods of %s %q are not selected by any NetworkPolicy in namespace %q", [input.kind, data.kubeward.lib.name(input), ns]),
-		"path": array.concat(data.kubeward.lib.pod_metadata_paths[input.kind], ["labels"]),
+		"msg": sprintf("the pods of %s %q are not selected by any NetworkPolicy in namespace %q", [input.kind, data.kubeward.lib.input_name, ns]),
+		"path": array.concat(data.kubeward.lib.pod_metadata_path(input), ["labels"]),
 	}
 }

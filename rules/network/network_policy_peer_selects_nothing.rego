@@ -26,8 +26,8 @@ import rego.v1
 peers := {"ingress": "from", "egress": "to"}
 
 deny contains finding if {
-	data.kubeward.lib.network.kubernetes_policy(input)
-	ns := data.kubeward.lib.namespace(input)
+	data.kubeward.lib.network.input_kubernetes_policy
+	ns := data.kubeward.lib.input_namespace
 	some direction, field in peers
 	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", direction], []))
 	is_object(rule)
@@ -41,10 +41,10 @@ deny contains finding if {
 	elsewhere := data.kubeward.lib.network.selected_elsewhere(selector, ns)
 	judged(ns, elsewhere)
 	finding := {
-		"msg": sprintf("NetworkPolicy %q: %s[%d].%s[%d] selects no pod of namespace %q%s", [data.kubeward.lib.name(input), direction, i, field, j, ns, hint(elsewhere, ns)]),
+		"msg": sprintf("NetworkPolicy %q: %s[%d].%s[%d] selects no pod of namespace %q%s", [data.kubeward.lib.input_name, direction, i, field, j, ns, hint(elsewhere, ns)]),
 		"path": ["spec", direction, i, field, j, "podSelector"],
 		"related": [{
-			"path": array.concat(data.kubeward.lib.pod_metadata_paths[obj.kind], ["labels"]),
+			"path": array.concat(data.kubeward.lib.pod_metadata_path(obj), ["labels"]),
 			"object": data.kubeward.lib.network.ref(obj),
 			"msg": "matching pods in another namespace",
 		} |

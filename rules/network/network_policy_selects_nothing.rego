@@ -26,18 +26,18 @@ package kubeward.rules.network.network_policy_selects_nothing
 import rego.v1
 
 deny contains finding if {
-	data.kubeward.lib.network.kubernetes_policy(input)
-	ns := data.kubeward.lib.namespace(input)
+	data.kubeward.lib.network.input_kubernetes_policy
+	ns := data.kubeward.lib.input_namespace
 	selector := object.get(input, ["spec", "podSelector"], {})
 	not data.kubeward.lib.network.empty_selector(selector)
 	count(data.kubeward.lib.network.selected_workloads(selector, ns)) == 0
 	elsewhere := data.kubeward.lib.network.selected_elsewhere(selector, ns)
 	judged(ns, elsewhere)
 	finding := {
-		"msg": sprintf("NetworkPolicy %q selects no pod of namespace %q%s", [data.kubeward.lib.name(input), ns, hint(elsewhere, ns)]),
+		"msg": sprintf("NetworkPolicy %q selects no pod of namespace %q%s", [data.kubeward.lib.input_name, ns, hint(elsewhere, ns)]),
 		"path": ["spec", "podSelector"],
 		"related": [{
-			"path": array.concat(data.kubeward.lib.pod_metadata_paths[obj.kind], ["labels"]),
+			"path": array.concat(data.kubeward.lib.pod_metadata_path(obj), ["labels"]),
 			"object": data.kubeward.lib.network.ref(obj),
 			"msg": "selected in another namespace",
 		} |

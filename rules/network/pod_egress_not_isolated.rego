@@ -24,16 +24,16 @@ package kubeward.rules.network.pod_egress_not_isolated
 import rego.v1
 
 deny contains finding if {
-	data.kubeward.lib.pod_spec(input)
-	ns := data.kubeward.lib.namespace(input)
-	policies := data.kubeward.lib.network.selecting_policies(ns, data.kubeward.lib.network.labels_of(input))
+	data.kubeward.lib.input_pod_spec
+	ns := data.kubeward.lib.input_namespace
+	policies := data.kubeward.lib.network.selecting_policies(ns, data.kubeward.lib.network.input_labels_of)
 	count(policies) > 0
 	every policy in policies {
 		not policy.egress
 	}
 	finding := {
-		"msg": sprintf("the pods of %s %q are selected only by policies that do not restrict egress", [input.kind, data.kubeward.lib.name(input)]),
-		"path": array.concat(data.kubeward.lib.pod_metadata_paths[input.kind], ["labels"]),
+		"msg": sprintf("the pods of %s %q are selected only by policies that do not restrict egress", [input.kind, data.kubeward.lib.input_name]),
+		"path": array.concat(data.kubeward.lib.pod_metadata_path(input), ["labels"]),
 		"related": [{
 			"path": policy.path,
 			"object": policy.object,

@@ -29,10 +29,10 @@ package kubeward.rules.network.pod_host_network
 import rego.v1
 
 deny contains finding if {
-	ps := data.kubeward.lib.pod_spec(input)
+	ps := data.kubeward.lib.input_pod_spec
 	ps.spec.hostNetwork == true
 	finding := {
-		"msg": sprintf("hostNetwork: true puts %s in the node's network namespace", [data.kubeward.lib.network.pods_of(input)]),
+		"msg": sprintf("hostNetwork: true puts %s in the node's network namespace", [data.kubeward.lib.network.input_pods_of]),
 		"path": array.concat(ps.path, ["hostNetwork"]),
 	}
 }

@@ -41,7 +41,7 @@ deny contains finding if {
 	description := reach[type]
 	not type in data.kubeward.params.service_exposed_outside_cluster.allowed_types
 	finding := {
-		"msg": sprintf("Service %q of type %s %s", [data.kubeward.lib.name(input), type, description]),
+		"msg": sprintf("Service %q of type %s %s", [data.kubeward.lib.input_name, type, description]),
 		"path": ["spec", "type"],
 	}
 }

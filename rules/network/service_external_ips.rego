@@ -26,7 +26,7 @@ import rego.v1
 deny contains finding if {
 	some i, ip in data.kubeward.lib.network.list(object.get(input, ["spec", "externalIPs"], []))
 	finding := {
-		"msg": sprintf("Service %q claims external IP %q (CVE-2020-8554)", [data.kubeward.lib.name(input), ip]),
+		"msg": sprintf("Service %q claims external IP %q (CVE-2020-8554)", [data.kubeward.lib.input_name, ip]),
 		"path": ["spec", "externalIPs", i],
 	}
 }

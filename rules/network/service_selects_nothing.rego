@@ -28,16 +28,16 @@ package kubeward.rules.network.service_selects_nothing
 import rego.v1
 
 deny contains finding if {
-	selector := data.kubeward.lib.network.service_selector(input)
-	ns := data.kubeward.lib.namespace(input)
+	selector := data.kubeward.lib.network.input_service_selector
+	ns := data.kubeward.lib.input_namespace
 	count(data.kubeward.lib.network.selected_workloads(selector, ns)) == 0
 	elsewhere := data.kubeward.lib.network.selected_elsewhere(selector, ns)
 	judged(ns, elsewhere)
 	finding := {
-		"msg": sprintf("Service %q selects no pod of namespace %q%s", [data.kubeward.lib.name(input), ns, hint(elsewhere, ns)]),
+		"msg": sprintf("Service %q selects no pod of namespace %q%s", [data.kubeward.lib.input_name, ns, hint(elsewhere, ns)]),
 		"path": ["spec", "selector"],
 		"related": [{
-			"path": array.concat(data.kubeward.lib.pod_metadata_paths[obj.kind], ["labels"]),
+			"path": array.concat(data.kubeward.lib.pod_metadata_path(obj), ["labels"]),
 			"object": data.kubeward.lib.network.ref(obj),
 			"msg": "selected in another namespace",
 		} |

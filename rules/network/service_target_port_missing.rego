@@ -22,8 +22,8 @@ package kubeward.rules.network.service_target_port_missing
 import rego.v1
 
 deny contains finding if {
-	selector := data.kubeward.lib.network.service_selector(input)
-	ns := data.kubeward.lib.namespace(input)
+	selector := data.kubeward.lib.network.input_service_selector
+	ns := data.kubeward.lib.input_namespace
 	workloads := data.kubeward.lib.network.selected_workloads(selector, ns)
 	count(workloads) > 0
 	some i, port in data.kubeward.lib.network.list(object.get(input, ["spec", "ports"], []))
@@ -33,7 +33,7 @@ deny contains finding if {
 	judged(workloads, target)
 	not provided(workloads, target, protocol)
 	finding := {
-		"msg": sprintf("Service %q targets port %s (%s), which no container of %s %s", [data.kubeward.lib.name(input), format(target), protocol, concat(", ", [data.kubeward.lib.network.describe(w, ns) | some w in workloads]), verb(target)]),
+		"msg": sprintf("Service %q targets port %s (%s), which no container of %s %s", [data.kubeward.lib.input_name, format(target), protocol, concat(", ", [data.kubeward.lib.network.describe(w, ns) | some w in workloads]), verb(target)]),
 		"path": ["spec", "ports", i, target_field(port)],
 		"related": [{
 			"path": array.concat(data.kubeward.lib.pod_spec(w).path, ["containers"]),

@@ -27,7 +27,7 @@ deny contains finding if {
 	input.metadata.name == "default"
 	object.get(input, "automountServiceAccountToken", null) != false
 	finding := {
-		"msg": sprintf("the default ServiceAccount of namespace %q mounts its token into pods that name no ServiceAccount", [data.kubeward.lib.namespace(input)]),
+		"msg": sprintf("the default ServiceAccount of namespace %q mounts its token into pods that name no ServiceAccount", [data.kubeward.lib.input_namespace]),
 		"path": path,
 	}
 }

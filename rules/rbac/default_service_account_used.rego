@@ -28,14 +28,14 @@ import data.kubeward.lib.rbac
 import rego.v1
 
 deny contains finding if {
-	sa := rbac.service_account(input)
+	sa := rbac.input_service_account
 	sa.name == "default"
-	rbac.token_mounted(input)
+	rbac.input_token_mounted
 	finding := {
-		"msg": sprintf("%s as the default ServiceAccount%s", [rbac.pods_run(input), how(sa)]),
+		"msg": sprintf("%s as the default ServiceAccount%s", [rbac.input_pods_run, how(sa)]),
 		"path": sa.path,
 		"related": [label |
-			ns := data.kubeward.lib.namespace(input)
+			ns := data.kubeward.lib.input_namespace
 			some kind in ["RoleBinding", "ClusterRoleBinding"]
 			some by_name in object.get(data.kubeward.inventory, kind, {})
 			some same in by_name

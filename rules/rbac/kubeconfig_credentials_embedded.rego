@@ -28,7 +28,7 @@ deny contains finding if {
 	some key, value in values
 	what := credentials(value)
 	finding := {
-		"msg": sprintf("%s %q holds %s in %s key %q", [input.kind, data.kubeward.lib.name(input), what, field, key]),
+		"msg": sprintf("%s %q holds %s in %s key %q", [input.kind, data.kubeward.lib.input_name, what, field, key]),
 		"path": [field, key],
 	}
 }

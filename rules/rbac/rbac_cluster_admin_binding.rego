@@ -36,10 +36,10 @@ deny contains finding if {
 	not only_system_masters
 	what := granted_role
 	finding := {
-		"msg": sprintf("%s %q grants %s to %s%s", [input.kind, data.kubeward.lib.name(input), what, rbac.subjects_text(input), scope]),
+		"msg": sprintf("%s %q grants %s to %s%s", [input.kind, data.kubeward.lib.input_name, what, rbac.input_subjects_text, scope]),
 		"path": ["roleRef", "name"],
 		"related": [label |
-			some role in rbac.roles_of(input)
+			some role in rbac.input_roles_of
 			some i in admin_rules(role)
 			label := {
 				"path": ["rules", i],
@@ -54,11 +54,11 @@ granted_role := "cluster-admin" if {
 	input.roleRef.kind == "ClusterRole"
 	input.roleRef.name == "cluster-admin"
 } else := sprintf("%s %q, which allows every verb on every resource,", [input.roleRef.kind, input.roleRef.name]) if {
-	some role in rbac.roles_of(input)
+	some role in rbac.input_roles_of
 	count(admin_rules(role)) > 0
 }
 
-scope := sprintf(" in namespace %q", [data.kubeward.lib.namespace(input)]) if input.kind == "RoleBinding"
+scope := sprintf(" in namespace %q", [data.kubeward.lib.input_namespace]) if input.kind == "RoleBinding"
 
 else := ""
 

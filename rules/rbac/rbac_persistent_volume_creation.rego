@@ -30,8 +30,8 @@ targets := [{"group": "", "resource": "persistentvolumes", "verbs": ["create"]}]
 deny contains finding if {
 	some grant in rbac.grants(input, targets, false)
 	finding := {
-		"msg": sprintf("%s grants %s", [rbac.title(input), rbac.grant_text(grant)]),
+		"msg": sprintf("%s grants %s", [rbac.input_title, rbac.grant_text(grant)]),
 		"path": grant.path,
-		"related": rbac.binding_labels(input),
+		"related": rbac.input_binding_labels,
 	}
 }

@@ -51,7 +51,7 @@ deny contains finding if {
 	some i, subject in object.get(input, "subjects", [])
 	audience := audience_of(subject)
 	finding := {
-		"msg": sprintf("%s %q grants %s %q to %s, %s", [input.kind, data.kubeward.lib.name(input), input.roleRef.kind, input.roleRef.name, rbac.subject_text(subject), audience]),
+		"msg": sprintf("%s %q grants %s %q to %s, %s", [input.kind, data.kubeward.lib.input_name, input.roleRef.kind, input.roleRef.name, rbac.subject_text(subject), audience]),
 		"path": ["subjects", i, "name"],
 	}
 }

@@ -35,7 +35,7 @@ deny contains finding if {
 	some j, value in rule[field]
 	is_wildcard(field, value)
 	finding := {
-		"msg": sprintf("%s %q grants %s (%q) in rules[%d]", [input.kind, data.kubeward.lib.name(input), description_of(description, value), value, i]),
+		"msg": sprintf("%s %q grants %s (%q) in rules[%d]", [input.kind, data.kubeward.lib.input_name, description_of(description, value), value, i]),
 		"path": ["rules", i, field, j],
 	}
 }

@@ -24,7 +24,7 @@ deny contains finding if {
 	input.type == "kubernetes.io/service-account-token"
 	account := object.get(input, ["metadata", "annotations", "kubernetes.io/service-account.name"], "<unnamed>")
 	finding := {
-		"msg": sprintf("Secret %q holds a long-lived token of ServiceAccount %q", [data.kubeward.lib.name(input), account]),
+		"msg": sprintf("Secret %q holds a long-lived token of ServiceAccount %q", [data.kubeward.lib.input_name, account]),
 		"path": ["type"],
 	}
 }

@@ -28,10 +28,10 @@ import data.kubeward.lib.rbac
 import rego.v1
 
 deny contains finding if {
-	sa := rbac.service_account(input)
+	sa := rbac.input_service_account
 	sa.set
 	sa.name != "default"
-	ns := data.kubeward.lib.namespace(input)
+	ns := data.kubeward.lib.input_namespace
 	count(data.kubeward.lib.objects_named("ServiceAccount", ns, sa.name)) == 0
 	elsewhere := [other |
 		some other_ns, by_name in object.get(data.kubeward.inventory, "ServiceAccount", {})
@@ -40,7 +40,7 @@ deny contains finding if {
 	]
 	judged(ns, elsewhere)
 	finding := {
-		"msg": sprintf("%s as ServiceAccount %q, which namespace %q does not define", [rbac.pods_run(input), sa.name, ns]),
+		"msg": sprintf("%s as ServiceAccount %q, which namespace %q does not define", [rbac.input_pods_run, sa.name, ns]),
 		"path": sa.path,
 		"related": [label |
 			some other in elsewhere

@@ -30,23 +30,23 @@ import data.kubeward.lib.rbac
 import rego.v1
 
 deny contains finding if {
-	ps := data.kubeward.lib.pod_spec(input)
+	ps := data.kubeward.lib.input_pod_spec
 	ps.spec.automountServiceAccountToken == true
 	finding := {
-		"msg": sprintf("%s with a token of ServiceAccount %q mounted (automountServiceAccountToken: true)", [rbac.pods_run(input), rbac.service_account(input).name]),
+		"msg": sprintf("%s with a token of ServiceAccount %q mounted (automountServiceAccountToken: true)", [rbac.input_pods_run, rbac.input_service_account.name]),
 		"path": array.concat(ps.path, ["automountServiceAccountToken"]),
 	}
 }
 
 deny contains finding if {
-	ps := data.kubeward.lib.pod_spec(input)
+	ps := data.kubeward.lib.input_pod_spec
 	object.get(ps.spec, "automountServiceAccountToken", null) == null
-	rbac.token_mounted(input)
+	rbac.input_token_mounted
 	finding := {
-		"msg": sprintf("%s with a token of ServiceAccount %q mounted (automountServiceAccountToken is not set)", [rbac.pods_run(input), rbac.service_account(input).name]),
+		"msg": sprintf("%s with a token of ServiceAccount %q mounted (automountServiceAccountToken is not set)", [rbac.input_pods_run, rbac.input_service_account.name]),
 		"path": array.concat(ps.path, ["automountServiceAccountToken"]),
 		"related": [label |
-			some sa in rbac.service_accounts_of(input)
+			some sa in rbac.input_service_accounts_of
 			label := service_account_label(sa)
 		],
 	}

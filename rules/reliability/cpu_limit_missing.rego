@@ -30,7 +30,7 @@ package kubeward.rules.reliability.cpu_limit_missing
 import rego.v1
 
 deny contains finding if {
-	some entry in data.kubeward.lib.reliability.resourced_containers(input)
+	some entry in data.kubeward.lib.reliability.input_resourced_containers
 	not entry.container.resources.limits.cpu
 	not data.kubeward.lib.reliability.limit_supplied(input, entry.container, "cpu")
 	finding := {

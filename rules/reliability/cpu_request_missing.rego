@@ -30,7 +30,7 @@ package kubeward.rules.reliability.cpu_request_missing
 import rego.v1
 
 deny contains finding if {
-	some entry in data.kubeward.lib.reliability.resourced_containers(input)
+	some entry in data.kubeward.lib.reliability.input_resourced_containers
 	not entry.container.resources.requests.cpu
 	not data.kubeward.lib.reliability.request_supplied(input, entry.container, "cpu")
 	finding := {

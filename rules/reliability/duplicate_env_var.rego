@@ -23,7 +23,7 @@ package kubeward.rules.reliability.duplicate_env_var
 import rego.v1
 
 deny contains finding if {
-	some entry in data.kubeward.lib.containers(input)
+	some entry in data.kubeward.lib.input_containers
 	env := object.get(entry.container, "env", [])
 	some j, variable in env
 	is_string(variable.name)

@@ -29,7 +29,7 @@ package kubeward.rules.reliability.memory_limit_missing
 import rego.v1
 
 deny contains finding if {
-	some entry in data.kubeward.lib.reliability.resourced_containers(input)
+	some entry in data.kubeward.lib.reliability.input_resourced_containers
 	not entry.container.resources.limits.memory
 	not data.kubeward.lib.reliability.limit_supplied(input, entry.container, "memory")
 	finding := {

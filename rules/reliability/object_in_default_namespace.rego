@@ -51,7 +51,7 @@ deny contains finding if {
 	not data.kubeward.cluster_scoped[input.kind]
 	not api_server_object(input)
 	finding := {
-		"msg": sprintf("%s %q is placed in the default namespace", [input.kind, data.kubeward.lib.name(input)]),
+		"msg": sprintf("%s %q is placed in the default namespace", [input.kind, data.kubeward.lib.input_name]),
 		"path": ["metadata", "namespace"],
 	}
 }
@@ -65,7 +65,7 @@ deny contains finding if {
 	not data.kubeward.cluster_scoped[input.kind]
 	not api_server_object(input)
 	finding := {
-		"msg": sprintf("%s %q names no namespace, so it is placed in the configured namespace \"default\"", [input.kind, data.kubeward.lib.name(input)]),
+		"msg": sprintf("%s %q names no namespace, so it is placed in the configured namespace \"default\"", [input.kind, data.kubeward.lib.input_name]),
 		"path": ["metadata"],
 	}
 }

@@ -28,7 +28,7 @@ deny contains finding if {
 	value := input.spec.maxUnavailable
 	value in {0, "0%"}
 	finding := {
-		"msg": sprintf("PodDisruptionBudget %q allows no pod to be unavailable (maxUnavailable %v)", [data.kubeward.lib.name(input), value]),
+		"msg": sprintf("PodDisruptionBudget %q allows no pod to be unavailable (maxUnavailable %v)", [data.kubeward.lib.input_name, value]),
 		"path": ["spec", "maxUnavailable"],
 	}
 }
@@ -36,7 +36,7 @@ deny contains finding if {
 deny contains finding if {
 	input.spec.minAvailable == "100%"
 	finding := {
-		"msg": sprintf("PodDisruptionBudget %q requires every pod to stay available (minAvailable 100%%)", [data.kubeward.lib.name(input)]),
+		"msg": sprintf("PodDisruptionBudget %q requires every pod to stay available (minAvailable 100%%)", [data.kubeward.lib.input_name]),
 		"path": ["spec", "minAvailable"],
 	}
 }
@@ -44,7 +44,7 @@ deny contains finding if {
 deny contains finding if {
 	value := input.spec.minAvailable
 	is_number(value)
-	workloads := data.kubeward.lib.reliability.selected_workloads(input)
+	workloads := data.kubeward.lib.reliability.input_selected_workloads
 	count(workloads) > 0
 	replicas := [r | some w in workloads; r := data.kubeward.lib.reliability.min_replicas(w)]
 	every r in replicas {
@@ -53,7 +53,7 @@ deny contains finding if {
 	total := sum(replicas)
 	value >= total
 	finding := {
-		"msg": sprintf("PodDisruptionBudget %q requires %d of the %d %s of %s to stay available", [data.kubeward.lib.name(input), value, total, pods(total), describe(workloads)]),
+		"msg": sprintf("PodDisruptionBudget %q requires %d of the %d %s of %s to stay available", [data.kubeward.lib.input_name, value, total, pods(total), describe(workloads)]),
 		"path": ["spec", "minAvailable"],
 		"related": [related(w) | some w in workloads],
 	}

@@ -24,14 +24,14 @@ package kubeward.rules.reliability.pod_disruption_budget_missing
 import rego.v1
 
 deny contains finding if {
-	replicas := data.kubeward.lib.reliability.min_replicas(input)
+	replicas := data.kubeward.lib.reliability.input_min_replicas
 	is_number(replicas)
 	replicas >= 2
-	ns := data.kubeward.lib.namespace(input)
-	labels := data.kubeward.lib.pod_labels(input)
+	ns := data.kubeward.lib.input_namespace
+	labels := data.kubeward.lib.input_pod_labels
 	count(data.kubeward.lib.reliability.disruption_budgets(ns, labels)) == 0
 	finding := {
-		"msg": sprintf("no PodDisruptionBudget in namespace %q selects the pods of %s %q", [ns, input.kind, data.kubeward.lib.name(input)]),
-		"path": array.concat(data.kubeward.lib.pod_metadata_paths[input.kind], ["labels"]),
+		"msg": sprintf("no PodDisruptionBudget in namespace %q selects the pods of %s %q", [ns, input.kind, data.kubeward.lib.input_name]),
+		"path": array.concat(data.kubeward.lib.pod_metadata_path(input), ["labels"]),
 	}
 }

@@ -28,7 +28,7 @@ probes := {"livenessProbe": "liveness", "readinessProbe": "readiness", "startupP
 
 # A named port: resolved in the probed container.
 deny contains finding if {
-	some entry in data.kubeward.lib.containers(input)
+	some entry in data.kubeward.lib.input_containers
 	some field, what in probes
 	some handler in ["httpGet", "tcpSocket", "grpc"]
 	probe := entry.container[field][handler]
@@ -46,7 +46,7 @@ deny contains finding if {
 deny contains finding if {
 	declared := declared_ports(input)
 	count(declared) > 0
-	some entry in data.kubeward.lib.containers(input)
+	some entry in data.kubeward.lib.input_containers
 	some field, what in probes
 	some handler in ["httpGet", "tcpSocket", "grpc"]
 	probe := entry.container[field][handler]

@@ -28,8 +28,8 @@ package kubeward.rules.reliability.readiness_probe_missing
 import rego.v1
 
 deny contains finding if {
-	data.kubeward.lib.reliability.long_running(input)
-	some entry in data.kubeward.lib.reliability.app_containers(input)
+	data.kubeward.lib.reliability.input_long_running
+	some entry in data.kubeward.lib.reliability.input_app_containers
 	not entry.container.readinessProbe
 	finding := {
 		"msg": sprintf("container %q has no readiness probe", [data.kubeward.lib.container_name(entry.container)]),

@@ -36,13 +36,13 @@ minimum := data.kubeward.params.replicas_below_minimum.min_replicas
 
 deny contains finding if {
 	input.kind in {"Deployment", "StatefulSet"}
-	count(data.kubeward.lib.reliability.autoscalers(input)) == 0
+	count(data.kubeward.lib.reliability.input_autoscalers) == 0
 	replicas := object.get(input, ["spec", "replicas"], 1)
 	is_number(replicas)
 	replicas > 0
 	replicas < minimum
 	finding := {
-		"msg": sprintf("%s %q %s, fewer than %d", [input.kind, data.kubeward.lib.name(input), runs(replicas), minimum]),
+		"msg": sprintf("%s %q %s, fewer than %d", [input.kind, data.kubeward.lib.input_name, runs(replicas), minimum]),
 		"path": ["spec", "replicas"],
 	}
 }
@@ -54,7 +54,7 @@ deny contains finding if {
 	replicas > 0
 	replicas < minimum
 	finding := {
-		"msg": sprintf("HorizontalPodAutoscaler %q scales down to %d %s, fewer than %d", [data.kubeward.lib.name(input), replicas, plural(replicas), minimum]),
+		"msg": sprintf("HorizontalPodAutoscaler %q scales down to %d %s, fewer than %d", [data.kubeward.lib.input_name, replicas, plural(replicas), minimum]),
 		"path": ["spec", "minReplicas"],
 	}
 }

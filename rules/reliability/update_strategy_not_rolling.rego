@@ -31,7 +31,7 @@ deny contains finding if {
 	type := input.spec.strategy.type
 	type != "RollingUpdate"
 	finding := {
-		"msg": sprintf("Deployment %q uses the %s strategy: every rollout stops all pods before new ones start", [data.kubeward.lib.name(input), type]),
+		"msg": sprintf("Deployment %q uses the %s strategy: every rollout stops all pods before new ones start", [data.kubeward.lib.input_name, type]),
 		"path": ["spec", "strategy", "type"],
 	}
 }
@@ -41,7 +41,7 @@ deny contains finding if {
 	type := input.spec.updateStrategy.type
 	type == "OnDelete"
 	finding := {
-		"msg": sprintf("%s %q uses the OnDelete update strategy: changes reach its pods only when they are deleted by hand", [input.kind, data.kubeward.lib.name(input)]),
+		"msg": sprintf("%s %q uses the OnDelete update strategy: changes reach its pods only when they are deleted by hand", [input.kind, data.kubeward.lib.input_name]),
 		"path": ["spec", "updateStrategy", "type"],
 	}
 }

@@ -34,9 +34,9 @@ selector_paths := {
 	"CronJob": ["spec", "jobTemplate", "spec", "selector"],
 }
 
-labels_path := array.concat(data.kubeward.lib.pod_metadata_paths[input.kind], ["labels"])
+labels_path := array.concat(data.kubeward.lib.pod_metadata_path(input), ["labels"])
 
-labels := data.kubeward.lib.pod_labels(input)
+labels := data.kubeward.lib.input_pod_labels
 
 # matchLabels entries (or a ReplicationController's plain map).
 deny contains finding if {
@@ -44,7 +44,7 @@ deny contains finding if {
 	some key, value in match_labels
 	not labels[key] == value
 	finding := {
-		"msg": sprintf("the selector of %s %q requires label %s=%v, but the pod template %s", [input.kind, data.kubeward.lib.name(input), key, value, has(key)]),
+		"msg": sprintf("the selector of %s %q requires label %s=%v, but the pod template %s", [input.kind, data.kubeward.lib.input_name, key, value, has(key)]),
 		"path": array.concat(path, [key]),
 		"related": [{"path": labels_path, "msg": "the pod template's labels"}],
 	}
@@ -55,7 +55,7 @@ deny contains finding if {
 	some i, expression in object.get(input, array.concat(path, ["matchExpressions"]), [])
 	not data.kubeward.lib.expression_matches(expression, labels)
 	finding := {
-		"msg": sprintf("the selector of %s %q requires %s %s%s, which the pod template's labels do not satisfy", [input.kind, data.kubeward.lib.name(input), expression.key, expression.operator, values(expression)]),
+		"msg": sprintf("the selector of %s %q requires %s %s%s, which the pod template's labels do not satisfy", [input.kind, data.kubeward.lib.input_name, expression.key, expression.operator, values(expression)]),
 		"path": array.concat(path, ["matchExpressions", i]),
 		"related": [{"path": labels_path, "msg": "the pod template's labels"}],
 	}

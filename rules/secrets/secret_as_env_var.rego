@@ -26,7 +26,7 @@ package kubeward.rules.secrets.secret_as_env_var
 import rego.v1
 
 deny contains finding if {
-	some entry in data.kubeward.lib.containers(input)
+	some entry in data.kubeward.lib.input_containers
 	some i, variable in object.get(entry.container, "env", [])
 	ref := variable.valueFrom.secretKeyRef
 	finding := {
@@ -36,7 +36,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some entry in data.kubeward.lib.containers(input)
+	some entry in data.kubeward.lib.input_containers
 	some i, source in object.get(entry.container, "envFrom", [])
 	ref := source.secretRef
 	finding := {

@@ -35,7 +35,7 @@ deny contains finding if {
 	some key, value in input.data
 	reason := key_reason(key, value)
 	finding := {
-		"msg": sprintf("ConfigMap %q has a hardcoded secret in key %q (%s; value redacted)", [data.kubeward.lib.name(input), key, reason]),
+		"msg": sprintf("ConfigMap %q has a hardcoded secret in key %q (%s; value redacted)", [data.kubeward.lib.input_name, key, reason]),
 		"path": ["data", key],
 	}
 }
@@ -53,7 +53,7 @@ deny contains finding if {
 	}
 	count(lines) > 0
 	finding := {
-		"msg": sprintf("ConfigMap %q has a hardcoded secret in key %q: %s (value redacted)", [data.kubeward.lib.name(input), key, concat(", ", sort(lines))]),
+		"msg": sprintf("ConfigMap %q has a hardcoded secret in key %q: %s (value redacted)", [data.kubeward.lib.input_name, key, concat(", ", sort(lines))]),
 		"path": ["data", key],
 	}
 }

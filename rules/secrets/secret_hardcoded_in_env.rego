@@ -31,7 +31,7 @@ package kubeward.rules.secrets.secret_hardcoded_in_env
 import rego.v1
 
 deny contains finding if {
-	some entry in data.kubeward.lib.containers(input)
+	some entry in data.kubeward.lib.input_containers
 	some i, variable in object.get(entry.container, "env", [])
 	is_string(variable.name)
 	reason := data.kubeward.lib.secrets.hardcoded(variable.name, variable.value)

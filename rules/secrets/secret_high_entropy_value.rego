@@ -42,7 +42,7 @@ import rego.v1
 params := data.kubeward.params.secret_high_entropy_value
 
 deny contains finding if {
-	some entry in data.kubeward.lib.containers(input)
+	some entry in data.kubeward.lib.input_containers
 	some i, variable in object.get(entry.container, "env", [])
 	is_string(variable.value)
 	random(variable.value)
@@ -60,7 +60,7 @@ deny contains finding if {
 	random(value)
 	not reported_as_hardcoded(key, value)
 	finding := {
-		"msg": sprintf("ConfigMap %q has a value that looks like a random secret in key %q (value redacted)", [data.kubeward.lib.name(input), key]),
+		"msg": sprintf("ConfigMap %q has a value that looks like a random secret in key %q (value redacted)", [data.kubeward.lib.input_name, key]),
 		"path": ["data", key],
 	}
 }

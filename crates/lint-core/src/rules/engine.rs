@@ -9,11 +9,32 @@ use regorus::{Engine, Value as RegoValue};
 use super::{Catalog, KindSet, RuleError, value::json_to_rego};
 use crate::yaml::PathSegment;
 
+/// The package whose rules index the inventory, evaluated once per run into
+/// `data.kubeward.index`.
+const INDEX_PACKAGE: &str = "kubeward.lib.index";
+
 /// The selected rules compiled into one engine, with their parameters as data.
 #[derive(Clone)]
 pub(crate) struct Program {
     engine: Engine,
+    /// The helper libraries alone, with the same data: preparing an engine for evaluation
+    /// costs in proportion to its policies, so what is computed before linting (the API
+    /// lifecycle table, the inventory's indexes) is computed here, and the whole engine is
+    /// prepared once per run.
+    libraries: Engine,
     rules: Arc<[CompiledRule]>,
+    batches: Arc<[Batch]>,
+}
+
+/// The rules that look at one group of kinds, evaluated together: one generated rule,
+/// `data.kubeward.batch.<n>.findings`, maps each rule's position to its `deny` set, so one
+/// evaluation per object runs them all and the helpers they share (plain rules over `input`)
+/// are computed once per object instead of once per rule.
+#[derive(Debug)]
+struct Batch {
+    /// Positions in `Program::rules`, in order.
+    members: Vec<usize>,
+    query: String,
 }
 
 impl std::fmt::Debug for Program {
@@ -66,6 +87,7 @@ impl Program {
                 errors.push(RuleError::from_regorus(&library.display, &err.to_string()));
             }
         }
+        let mut libraries = engine.clone();
         let mut rules = Vec::new();
         for &index in selected {
             let (Some(rule), Some(source)) = (catalog.rules().get(index), catalog.source_of(index))
@@ -100,27 +122,43 @@ impl Program {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let kubeward = json_to_rego(&environment);
-        let mut data = BTreeMap::new();
-        data.insert(RegoValue::from("kubeward"), kubeward);
-        engine
-            .add_data(RegoValue::from(data))
-            .map_err(|err| vec![RuleError::new("<data>", None, err.to_string())])?;
+        let batches = batches(&rules);
+        for (number, batch) in batches.iter().enumerate() {
+            let display = format!("<kubeward batch {number}>");
+            if let Err(err) =
+                engine.add_policy(display.clone(), batch_source(number, batch, &rules))
+            {
+                return Err(vec![RuleError::from_regorus(&display, &err.to_string())]);
+            }
+        }
+        let data = kubeward_data(json_to_rego(&environment));
+        for engine in [&mut engine, &mut libraries] {
+            engine
+                .add_data(data.clone())
+                .map_err(|err| vec![RuleError::new("<data>", None, err.to_string())])?;
+        }
         Ok(Program {
             engine,
+            libraries,
             rules: rules.into(),
+            batches: batches.into(),
         })
     }
 
-    /// An evaluator for one run, with the run's inventory as `data.kubeward.inventory`.
+    /// An evaluator for one run, with the run's inventory as `data.kubeward.inventory` and
+    /// its indexes (rules/lib/index.rego) as `data.kubeward.index`.
     pub(crate) fn evaluator(&self, inventory: RegoValue) -> Result<Evaluator, String> {
+        let mut libraries = self.libraries.clone();
+        libraries
+            .add_data(kubeward_data(object([("inventory", inventory.clone())])))
+            .map_err(|err| err.to_string())?;
+        let index = query_value(&mut libraries, &format!("data.{INDEX_PACKAGE}"))?;
         let mut engine = self.engine.clone();
-        let mut kubeward = BTreeMap::new();
-        kubeward.insert(RegoValue::from("inventory"), inventory);
-        let mut data = BTreeMap::new();
-        data.insert(RegoValue::from("kubeward"), RegoValue::from(kubeward));
         engine
-            .add_data(RegoValue::from(data))
+            .add_data(kubeward_data(object([
+                ("inventory", inventory),
+                ("index", index),
+            ])))
             .map_err(|err| err.to_string())?;
         // Adding data unprepares the engine: prepare it here, once, rather than in every
         // clone a worker makes.
@@ -130,6 +168,7 @@ impl Program {
         Ok(Evaluator {
             engine,
             rules: Arc::clone(&self.rules),
+            batches: Arc::clone(&self.batches),
         })
     }
 
@@ -137,16 +176,10 @@ impl Program {
     /// `{deprecated, removed, replacements}`), which the API lifecycle rules report from and
     /// schema validation defers to: one table for both.
     pub(crate) fn lifecycle(&self) -> Result<serde_json::Value, String> {
-        let mut engine = self.engine.clone();
-        let results = engine
-            .eval_query("data.kubeward.lib.lifecycle.apis".to_owned(), false)
-            .map_err(|err| err.to_string())?;
-        let value = results
-            .result
-            .first()
-            .and_then(|result| result.expressions.first())
-            .map(|expression| expression.value.clone())
-            .unwrap_or(RegoValue::Undefined);
+        let value = query_value(
+            &mut self.libraries.clone(),
+            "data.kubeward.lib.lifecycle.apis",
+        )?;
         let text = value.to_json_str().map_err(|err| err.to_string())?;
         serde_json::from_str(&text).map_err(|err| err.to_string())
     }
@@ -157,13 +190,13 @@ impl Program {
         key: &str,
         value: &serde_json::Value,
     ) -> Result<(), String> {
-        let mut kubeward = BTreeMap::new();
-        kubeward.insert(RegoValue::from(key), json_to_rego(value));
-        let mut data = BTreeMap::new();
-        data.insert(RegoValue::from("kubeward"), RegoValue::from(kubeward));
-        self.engine
-            .add_data(RegoValue::from(data))
-            .map_err(|err| err.to_string())
+        let data = kubeward_data(object([(key, json_to_rego(value))]));
+        for engine in [&mut self.engine, &mut self.libraries] {
+            engine
+                .add_data(data.clone())
+                .map_err(|err| err.to_string())?;
+        }
+        Ok(())
     }
 
     /// Whether any compiled rule looks at objects of this kind.
@@ -177,6 +210,7 @@ impl Program {
 pub(crate) struct Evaluator {
     engine: Engine,
     rules: Arc<[CompiledRule]>,
+    batches: Arc<[Batch]>,
 }
 
 impl std::fmt::Debug for Evaluator {
@@ -191,21 +225,131 @@ pub(crate) type RuleOutcome = (usize, Result<Vec<RawFinding>, String>);
 impl Evaluator {
     /// Runs every rule that looks at `kind` with `input` as the object.
     pub(crate) fn evaluate(&mut self, input: RegoValue, kind: &str) -> Vec<RuleOutcome> {
-        let mut outcomes = Vec::new();
-        let mut input = Some(input);
-        for rule in self.rules.iter().filter(|rule| rule.kinds.matches(kind)) {
-            if let Some(input) = input.take() {
-                self.engine.set_input(input);
-            }
-            let result = self
-                .engine
-                .eval_rule(rule.query.clone())
-                .map_err(|err| err.to_string())
-                .and_then(|value| findings(&value));
-            outcomes.push((rule.index, result));
+        let members = self.members(kind);
+        if members.is_empty() {
+            return Vec::new();
         }
-        outcomes
+        self.engine.set_input(input);
+        if let Some(batch) = self.batches.iter().find(|batch| batch.members == members) {
+            // One evaluation for all of them; should any rule fail, each is run on its own
+            // below so that the error is reported against the rule that raised it.
+            if let Ok(RegoValue::Object(by_rule)) = self.engine.eval_rule(batch.query.clone()) {
+                return members
+                    .iter()
+                    .filter_map(|&position| {
+                        let rule = self.rules.get(position)?;
+                        let value = by_rule
+                            .get(&RegoValue::from(position.to_string()))
+                            .unwrap_or(&RegoValue::Undefined);
+                        Some((rule.index, findings(value)))
+                    })
+                    .collect();
+            }
+        }
+        members
+            .iter()
+            .filter_map(|&position| {
+                let rule = self.rules.get(position)?;
+                let result = self
+                    .engine
+                    .eval_rule(rule.query.clone())
+                    .map_err(|err| err.to_string())
+                    .and_then(|value| findings(&value));
+                Some((rule.index, result))
+            })
+            .collect()
     }
+
+    /// Positions of the rules that look at `kind`.
+    fn members(&self, kind: &str) -> Vec<usize> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(_, rule)| rule.kinds.matches(kind))
+            .map(|(position, _)| position)
+            .collect()
+    }
+}
+
+/// `{"kubeward": value}`: a value for `data.kubeward`.
+fn kubeward_data(value: RegoValue) -> RegoValue {
+    RegoValue::from(BTreeMap::from([(RegoValue::from("kubeward"), value)]))
+}
+
+/// `{key: value, ...}`.
+fn object<const N: usize>(entries: [(&str, RegoValue); N]) -> RegoValue {
+    RegoValue::from(BTreeMap::from(
+        entries.map(|(key, value)| (RegoValue::from(key), value)),
+    ))
+}
+
+/// The value of a query with one expression (undefined when it has none).
+fn query_value(engine: &mut Engine, query: &str) -> Result<RegoValue, String> {
+    Ok(engine
+        .eval_query(query.to_owned(), false)
+        .map_err(|err| err.to_string())?
+        .result
+        .into_iter()
+        .next()
+        .and_then(|result| result.expressions.into_iter().next())
+        .map_or(RegoValue::Undefined, |expression| expression.value))
+}
+
+/// One batch per distinct group of rules that some kind selects: every kind a rule names,
+/// and any other kind (the rules for every object).
+fn batches(rules: &[CompiledRule]) -> Vec<Batch> {
+    let mut kinds: Vec<&str> = rules
+        .iter()
+        .flat_map(|rule| match &rule.kinds {
+            KindSet::All => Vec::new(),
+            KindSet::Kinds(kinds) => kinds.iter().map(String::as_str).collect(),
+        })
+        .collect();
+    // No kind starts with a digit: this one stands for every kind no rule names.
+    kinds.push("0");
+    let mut groups: Vec<Vec<usize>> = kinds
+        .into_iter()
+        .map(|kind| {
+            rules
+                .iter()
+                .enumerate()
+                .filter(|(_, rule)| rule.kinds.matches(kind))
+                .map(|(position, _)| position)
+                .collect()
+        })
+        .filter(|members: &Vec<usize>| members.len() > 1)
+        .collect();
+    groups.sort();
+    groups.dedup();
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(number, members)| Batch {
+            members,
+            query: format!("data.kubeward.batch.b{number}.findings"),
+        })
+        .collect()
+}
+
+fn batch_source(number: usize, batch: &Batch, rules: &[CompiledRule]) -> String {
+    // `findings := {"<position>": deny, ...}` would be undefined as a whole if one `deny` were:
+    // each rule's entry is a rule of its own, `{}` when its `deny` is undefined.
+    let mut source = format!("package kubeward.batch.b{number}\n\nimport rego.v1\n\n");
+    let mut entries = Vec::new();
+    for &position in &batch.members {
+        if let Some(rule) = rules.get(position) {
+            source.push_str(&format!(
+                "r{position} := {{\"{position}\": findings}} if {{\n\tfindings := {}\n}} else := {{}}\n\n",
+                rule.query
+            ));
+            entries.push(format!("r{position}"));
+        }
+    }
+    source.push_str(&format!(
+        "findings := object.union_n([{}])\n",
+        entries.join(", ")
+    ));
+    source
 }
 
 fn findings(value: &RegoValue) -> Result<Vec<RawFinding>, String> {

@@ -1,0 +1,82 @@
+# Indexes of the run's inventory, so that cross-resource rules look up the few objects that
+# can matter instead of scanning a namespace, or every namespace, for each object they lint.
+#
+# Every rule of this package depends on data.kubeward only, never on `input`: the engine
+# evaluates the package once per run, after the inventory is known, and gives its value to
+# the rules as data.kubeward.index (a rule's value would otherwise be computed again for
+# every object). Entries are `[position, value]` pairs, the position in a scan of the
+# inventory (kind, namespace, name): a set of them iterates in scan order, so a lookup
+# yields what the scan it replaces would have, in the same order.
+package kubeward.lib.index
+
+import rego.v1
+
+# Every workload of the run, in scan order.
+_workloads := [{"namespace": ns, "object": obj} |
+	some kind, _ in data.kubeward.lib.pod_spec_paths
+	some ns, by_name in object.get(data.kubeward.inventory, kind, {})
+	some objs in by_name
+	some obj in objs
+]
+
+# Every workload: [position, {"namespace", "object"}].
+all_workloads contains [i, w] if some i, w in _workloads
+
+# Namespace → its workloads: [position, object].
+workloads[ns] contains [i, w.object] if {
+	some i, w in _workloads
+	ns := w.namespace
+}
+
+# Namespace → pod label → value → the workloads of the namespace whose pods carry it.
+workloads_by_label[ns][key][value] contains [i, w.object] if {
+	some i, w in _workloads
+	ns := w.namespace
+	some key, value in _pod_labels(w.object)
+}
+
+# Pod label → value → the workloads of every namespace whose pods carry it:
+# [position, {"namespace", "object"}].
+all_workloads_by_label[key][value] contains [i, w] if {
+	some i, w in _workloads
+	some key, value in _pod_labels(w.object)
+}
+
+_pod_labels(obj) := labels if {
+	labels := data.kubeward.lib.pod_labels(obj)
+	is_object(labels)
+} else := {}
+
+# The namespaces holding custom resources (see data.kubeward.lib.network.custom_resources_in).
+namespaces_with_custom_resources contains ns if {
+	some by_namespace in data.kubeward.inventory
+	some ns, by_name in by_namespace
+	some objs in by_name
+	some obj in objs
+	data.kubeward.lib.network.custom_group(obj.apiVersion)
+	not is_object(object.get(obj, ["spec", "template"], null))
+}
+
+# Every binding of the run, ClusterRoleBindings first, in scan order.
+_bindings := [{"kind": kind, "namespace": ns, "binding": binding} |
+	some kind in ["ClusterRoleBinding", "RoleBinding"]
+	some ns, by_name in object.get(data.kubeward.inventory, kind, {})
+	some same in by_name
+	some binding in same
+]
+
+# ClusterRole name → the bindings (of either kind) that grant it: [position, binding].
+cluster_role_bindings[name] contains [i, b.binding] if {
+	some i, b in _bindings
+	b.binding.roleRef.kind == "ClusterRole"
+	name := b.binding.roleRef.name
+}
+
+# Namespace → Role name → the RoleBindings of the namespace that grant it.
+role_bindings[ns][name] contains [i, b.binding] if {
+	some i, b in _bindings
+	b.kind == "RoleBinding"
+	b.binding.roleRef.kind == "Role"
+	ns := b.namespace
+	name := b.binding.roleRef.name
+}
