@@ -18,6 +18,9 @@ use clap::Parser as _;
 
 use args::{Args, Command, LintArgs, RuleFormat, RulesArgs};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit code when a finding reaches the fail-on level.
 const EXIT_FINDINGS: u8 = 1;
 /// Exit code for usage errors and unreadable input.
