@@ -219,6 +219,27 @@ fn a_failing_rule_is_reported_and_the_others_still_run() {
     assert!(error.message.contains("bad-shape"), "{}", error.message);
 }
 
+/// The rules of one kind run in one evaluation; one that raises an error there is run again
+/// alone, so the error names it and the rules evaluated with it still report.
+#[test]
+fn a_rule_raising_an_error_is_named_and_the_rules_evaluated_with_it_still_report() {
+    let raising = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: ACME3\n#   name: two-answers\n#   severity: warning\n#   kinds: [workload]\n#   remediation: Fix it.\npackage kubeward.rules.acme.two_answers\n\nimport rego.v1\n\nanswer := 1\n\nanswer := 2 if input.kind == \"Pod\"\n\ndeny contains {\"msg\": \"m\", \"path\": []} if answer == 1\n";
+    let catalog = Catalog::load(vec![policy("acme/two_answers.rego", raising)]).unwrap();
+    let linter = Linter::new(catalog, &Config::default()).unwrap();
+    let pod = POD.replace("nginx:1.27", "nginx");
+    let report = linter.lint(&sources(&[("pod.yaml", &pod)]));
+    let errors: Vec<_> = report
+        .reported()
+        .filter(|d| d.rule.name == "rule-evaluation-error")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("`two-answers`"), "{errors:?}");
+    let names: Vec<_> = report.reported().map(|d| d.rule.name.as_str()).collect();
+    assert!(names.contains(&"image-latest-tag"), "{names:?}");
+    assert!(names.contains(&"privilege-escalation-allowed"), "{names:?}");
+}
+
 #[test]
 fn broken_user_rules_are_errors_with_file_and_line() {
     let text = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: ACME3\n#   name: syntax\n#   severity: warning\n#   kinds: [Pod]\n#   remediation: Fix it.\npackage kubeward.rules.acme.syntax\n\nimport rego.v1\n\ndeny contains x if {\n  x := \n}\n";
