@@ -80,3 +80,22 @@ role_bindings[ns][name] contains [i, b.binding] if {
 	ns := b.namespace
 	name := b.binding.roleRef.name
 }
+
+# Namespace → ServiceAccount name → the bindings whose subjects name it, RoleBindings first:
+# [kind order, position, subject position, binding].
+service_account_bindings[ns][name] contains [order, i, j, b.binding] if {
+	some i, b in _bindings
+	order := {"RoleBinding": 0, "ClusterRoleBinding": 1}[b.kind]
+	some j, subject in object.get(b.binding, "subjects", [])
+	subject.kind == "ServiceAccount"
+	name := subject.name
+	ns := object.get(subject, "namespace", data.kubeward.lib.namespace(b.binding))
+}
+
+# ServiceAccount name → the ServiceAccounts of that name in every namespace:
+# [namespace, position, object].
+service_accounts_by_name[name] contains [ns, j, obj] if {
+	some ns, by_name in object.get(data.kubeward.inventory, "ServiceAccount", {})
+	some name, objs in by_name
+	some j, obj in objs
+}

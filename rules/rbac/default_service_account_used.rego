@@ -35,15 +35,8 @@ deny contains finding if {
 		"msg": sprintf("%s as the default ServiceAccount%s", [rbac.input_pods_run, how(sa)]),
 		"path": sa.path,
 		"related": [label |
-			ns := data.kubeward.lib.input_namespace
-			some kind in ["RoleBinding", "ClusterRoleBinding"]
-			some by_name in object.get(data.kubeward.inventory, kind, {})
-			some same in by_name
-			some binding in same
-			some subject in object.get(binding, "subjects", [])
-			subject.kind == "ServiceAccount"
-			subject.name == "default"
-			object.get(subject, "namespace", data.kubeward.lib.namespace(binding)) == ns
+			some entry in object.get(data.kubeward.index.service_account_bindings, [data.kubeward.lib.input_namespace, "default"], set())
+			binding := entry[3]
 			label := {
 				"path": ["roleRef", "name"],
 				"object": rbac.ref(binding),

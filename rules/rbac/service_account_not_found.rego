@@ -33,10 +33,9 @@ deny contains finding if {
 	sa.name != "default"
 	ns := data.kubeward.lib.input_namespace
 	count(data.kubeward.lib.objects_named("ServiceAccount", ns, sa.name)) == 0
-	elsewhere := [other |
-		some other_ns, by_name in object.get(data.kubeward.inventory, "ServiceAccount", {})
-		other_ns != ns
-		some other in object.get(by_name, sa.name, [])
+	elsewhere := [entry[2] |
+		some entry in object.get(data.kubeward.index.service_accounts_by_name, sa.name, set())
+		entry[0] != ns
 	]
 	judged(ns, elsewhere)
 	finding := {
