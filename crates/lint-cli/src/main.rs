@@ -110,13 +110,19 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
         fail_on,
     };
     for target in &args.output {
-        let text = output::render(&report, &view, target.format, args.color, false);
-        write_file(&target.path, &text)?;
+        let path = &target.path;
+        let cannot = |err: std::io::Error| format!("error: cannot write {}: {err}", path.display());
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|err| format!("error: cannot create {}: {err}", parent.display()))?;
+        }
+        let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(cannot)?);
+        output::write(&report, &view, target.format, args.color, false, &mut file)
+            .and_then(|()| file.flush())
+            .map_err(cannot)?;
     }
-    let rendered = output::render(&report, &view, args.format, args.color, true);
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(rendered.as_bytes())
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    if output::write(&report, &view, args.format, args.color, true, &mut stdout)
         .and_then(|()| stdout.flush())
         .is_err()
     {

@@ -52,6 +52,22 @@ pub fn render(
     }
 }
 
+/// Writes the report in the chosen format; JSON is written diagnostic by diagnostic, so a
+/// large run's report is never held in memory whole.
+pub fn write(
+    report: &Report,
+    view: &View<'_>,
+    format: Format,
+    color: ColorChoice,
+    terminal: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => report::write_json(report, view.sources, out),
+        _ => out.write_all(render(report, view, format, color, terminal).as_bytes()),
+    }
+}
+
 /// `ID  NAME  SEVERITY  DEFAULT  CATEGORY  TITLE`, aligned.
 pub fn rules_table(catalog: &Catalog) -> String {
     let rows: Vec<[String; 6]> = catalog

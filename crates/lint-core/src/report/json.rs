@@ -14,8 +14,25 @@ pub const JSON_FORMAT_VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     tool: Tool,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Diagnostics<'a>,
     summary: Summary,
+}
+
+/// The reported diagnostics, serialized one by one as they are read: a report of a large run
+/// is written without being held in memory twice.
+struct Diagnostics<'a> {
+    report: &'a Report,
+    sources: &'a SourceSet,
+}
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.report
+                .reported()
+                .filter_map(|d| diagnostic(self.sources, d)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -85,19 +102,27 @@ fn diagnostic<'a>(sources: &'a SourceSet, d: &'a Diagnostic) -> Option<JsonDiagn
 
 /// The report as JSON (pretty-printed, newline-terminated).
 pub fn json(report: &Report, sources: &SourceSet) -> String {
+    let mut out = Vec::new();
+    // Writing to memory fails only if serialization does, which these types never do.
+    let _ = write_json(report, sources, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as JSON (pretty-printed, newline-terminated), diagnostic by diagnostic.
+pub fn write_json(
+    report: &Report,
+    sources: &SourceSet,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let document = Document {
         version: JSON_FORMAT_VERSION,
         tool: Tool {
             name: "kubeward",
             version: env!("CARGO_PKG_VERSION"),
         },
-        diagnostics: report
-            .reported()
-            .filter_map(|d| diagnostic(sources, d))
-            .collect(),
+        diagnostics: Diagnostics { report, sources },
         summary: report.summary(),
     };
-    let mut out = serde_json::to_string_pretty(&document).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    out.write_all(b"\n")
 }
