@@ -1,5 +1,6 @@
-//! Evaluation with regorus: policies compiled once per linter, the engine cloned per worker,
-//! one `input` per object, and only the rules whose kinds match the object.
+//! Evaluation with regorus: policies compiled once per linter, the engine prepared once per
+//! run and cloned per worker, one `input` per object, and the rules whose kinds match the
+//! object evaluated together, in one evaluation.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
