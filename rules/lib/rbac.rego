@@ -72,11 +72,24 @@ grant_text(grant) := sprintf("%s on %q", [concat(", ", grant.verbs), grant.resou
 title(obj) := sprintf("%s %q", [obj.kind, data.kubeward.lib.name(obj)])
 
 # A subject as messages name it: `group "dev"`, `user "jane"`, `ServiceAccount "ns/name"`.
-subject_text(subject) := sprintf("ServiceAccount %q", [concat("/", [object.get(subject, "namespace", "<no namespace>"), object.get(subject, "name", "")])]) if {
+# Malformed subjects (schema validation reports them) are named as well as they can be.
+subject_text(subject) := sprintf("ServiceAccount %q", [sprintf("%v/%v", [object.get(subject, "namespace", "<no namespace>"), object.get(subject, "name", "")])]) if {
 	subject.kind == "ServiceAccount"
-} else := sprintf("%s %q", [lower(object.get(subject, "kind", "subject")), object.get(subject, "name", "")])
+} else := sprintf("%s %q", [lower(_string_or(object.get(subject, "kind", "subject"), "subject")), sprintf("%v", [object.get(subject, "name", "")])]) if {
+	is_object(subject)
+} else := sprintf("subject %v", [subject])
 
-subjects_text(binding) := concat(", ", [subject_text(s) | some s in object.get(binding, "subjects", [])])
+_string_or(value, fallback) := value if {
+	is_string(value)
+} else := fallback
+
+subjects_text(binding) := concat(", ", [subject_text(s) | some s in _subjects(binding)])
+
+# A binding's subjects, [] when missing or not a list.
+_subjects(binding) := subjects if {
+	subjects := object.get(binding, "subjects", [])
+	is_array(subjects)
+} else := []
 
 # A reference to an object of the run, for related labels.
 ref(obj) := {"kind": obj.kind, "name": obj.metadata.name} if {

@@ -308,6 +308,27 @@ fn hostile_and_mangled_input_never_panics() {
     assert!(rendered.len() > 1000);
 }
 
+/// Wrong shapes (numbers for names, lists for label sets, a string for a roleRef, subjects
+/// that are not objects) are reported by schema validation; the rules and the inventory's
+/// indexes take them in their stride instead of failing.
+#[test]
+fn malformed_shapes_are_schema_violations_not_rule_errors() {
+    let text = include_str!("cases/malformed-shapes.yaml");
+    let config = Config::from_yaml(".kubeward.yaml", "select: [all]\n").unwrap();
+    let report = Linter::new(Catalog::builtin().unwrap(), &config)
+        .unwrap()
+        .lint(&sources(&[("malformed.yaml", text)]));
+    let names: Vec<_> = report.reported().map(|d| d.rule.name.as_str()).collect();
+    assert!(names.contains(&"schema-violation"), "{names:?}");
+    assert!(names.contains(&"image-latest-tag"), "{names:?}");
+    let errors: Vec<_> = report
+        .reported()
+        .filter(|d| d.rule.name == "rule-evaluation-error")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
 #[test]
 fn suppressions_by_comment_and_annotation() {
     let text = r#"apiVersion: apps/v1
