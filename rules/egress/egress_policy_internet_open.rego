@@ -31,8 +31,8 @@ deny contains finding if {
 	startswith(input.apiVersion, "networking.k8s.io/")
 	checked
 	enforces_egress
-	some i, rule in object.get(input, ["spec", "egress"], [])
-	some j, peer in object.get(rule, "to", [])
+	some i, rule in data.kubeward.lib.list(object.get(input, ["spec", "egress"], []))
+	some j, peer in data.kubeward.lib.list(object.get(rule, "to", []))
 	cidr := peer.ipBlock.cidr
 	everything(cidr)
 	finding := {
@@ -48,8 +48,8 @@ deny contains finding if {
 	startswith(input.apiVersion, "networking.k8s.io/")
 	checked
 	enforces_egress
-	some i, rule in object.get(input, ["spec", "egress"], [])
-	count(object.get(rule, "to", [])) == 0
+	some i, rule in data.kubeward.lib.list(object.get(input, ["spec", "egress"], []))
+	count(data.kubeward.lib.list(object.get(rule, "to", []))) == 0
 	finding := {
 		"msg": sprintf("NetworkPolicy %q has an egress rule %s, which allows every destination%s", [
 			data.kubeward.lib.input_name, without_to(rule), instead,
@@ -77,7 +77,7 @@ deny contains finding if {
 	input.kind in {"CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"}
 	checked
 	some entry in cilium_specs
-	some i, rule in object.get(entry.spec, "egress", [])
+	some i, rule in data.kubeward.lib.list(object.get(entry.spec, "egress", []))
 	some open in cilium_open(rule)
 	finding := {
 		"msg": sprintf("%s %q allows egress to the whole Internet (%s)%s", [input.kind, data.kubeward.lib.input_name, open.what, instead]),
@@ -88,7 +88,7 @@ deny contains finding if {
 # A Cilium policy has a `spec`, a list of `specs`, or both.
 cilium_specs := array.concat(
 	[{"path": ["spec"], "spec": s} | s := input.spec],
-	[{"path": ["specs", k], "spec": s} | some k, s in object.get(input, "specs", [])],
+	[{"path": ["specs", k], "spec": s} | some k, s in data.kubeward.lib.list(object.get(input, "specs", []))],
 )
 
 cilium_open(rule) := {open |

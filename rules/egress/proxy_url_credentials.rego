@@ -24,7 +24,7 @@ proxy_variables := {"http_proxy", "https_proxy", "all_proxy", "ftp_proxy"}
 # Containers' env entries.
 deny contains finding if {
 	some entry in data.kubeward.lib.input_containers
-	some i, variable in object.get(entry.container, "env", [])
+	some i, variable in data.kubeward.lib.list(object.get(entry.container, "env", []))
 	lower(variable.name) in proxy_variables
 	has_credentials(variable.value)
 	finding := {
@@ -36,6 +36,7 @@ deny contains finding if {
 # ConfigMap keys named like proxy variables (used with envFrom).
 deny contains finding if {
 	input.kind == "ConfigMap"
+	is_object(input.data)
 	some key, value in input.data
 	lower(key) in proxy_variables
 	has_credentials(value)

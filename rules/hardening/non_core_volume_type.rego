@@ -29,7 +29,7 @@ core := {"name", "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "pe
 
 deny contains finding if {
 	ps := data.kubeward.lib.input_pod_spec
-	some i, volume in object.get(ps.spec, "volumes", [])
+	some i, volume in data.kubeward.lib.list(object.get(ps.spec, "volumes", []))
 	is_object(volume)
 	some kind, _ in volume
 	not kind in core

@@ -62,7 +62,7 @@ allowed := {normalized(name) | some name in data.kubeward.params.unsafe_sysctl.a
 
 deny contains finding if {
 	pod := hardening.input_pod_security_context
-	some i, sysctl in object.get(pod.context, "sysctls", [])
+	some i, sysctl in data.kubeward.lib.list(object.get(pod.context, "sysctls", []))
 	name := sysctl.name
 	is_string(name)
 	not safe(normalized(name))

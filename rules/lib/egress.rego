@@ -136,7 +136,7 @@ _source_found(obj, source) if {
 }
 
 _env_from_variables(obj, c) := [v |
-	some j, source in object.get(c.container, "envFrom", [])
+	some j, source in data.kubeward.lib.list(object.get(c.container, "envFrom", []))
 	some v in _source_variables(obj, source, array.concat(c.path, ["envFrom", j]))
 ]
 
@@ -144,7 +144,9 @@ _source_variables(obj, source, path) := [v |
 	ns := data.kubeward.lib.namespace(obj)
 	name := source.configMapRef.name
 	some cm in data.kubeward.lib.objects_named("ConfigMap", ns, name)
-	some key, value in object.get(cm, "data", {})
+	values := object.get(cm, "data", {})
+	is_object(values)
+	some key, value in values
 	v := {
 		"name": concat("", [object.get(source, "prefix", ""), key]),
 		"value": value,
@@ -161,7 +163,7 @@ _source_variables(obj, source, path) := [v |
 ]
 
 _env_variables(obj, c) := [v |
-	some i, e in object.get(c.container, "env", [])
+	some i, e in data.kubeward.lib.list(object.get(c.container, "env", []))
 	is_string(e.name)
 	v := _env_variable(obj, e, array.concat(c.path, ["env", i]))
 ]
@@ -171,7 +173,8 @@ _env_variable(obj, e, path) := {"name": e.name, "value": object.get(e, "value", 
 } else := {"name": e.name, "value": value, "path": array.concat(path, ["valueFrom", "configMapKeyRef"]), "origin": origin} if {
 	ref := e.valueFrom.configMapKeyRef
 	ns := data.kubeward.lib.namespace(obj)
-	some cm in data.kubeward.lib.objects_named("ConfigMap", ns, ref.name)
+	# The first of that name, should the run hold several (overlays of one ConfigMap).
+	cm := data.kubeward.lib.objects_named("ConfigMap", ns, ref.name)[0]
 	value := cm.data[ref.key]
 	origin := {"object": {"kind": "ConfigMap", "namespace": ns, "name": ref.name}, "path": ["data", ref.key]}
 } else := {"name": e.name, "value": null, "path": path, "origin": null}

@@ -1,6 +1,7 @@
 # Indexes of the run's inventory, so that cross-resource rules look up the few objects that
 # can matter instead of scanning a namespace, or every namespace, for each object they lint.
 #
+# Should this package fail, no rule could run: it must take any shape of object in its stride.
 # Every rule of this package depends on data.kubeward only, never on `input`: the engine
 # evaluates the package once per run, after the inventory is known, and gives its value to
 # the rules as data.kubeward.index (a rule's value would otherwise be computed again for
@@ -86,7 +87,7 @@ role_bindings[ns][name] contains [i, b.binding] if {
 service_account_bindings[ns][name] contains [order, i, j, b.binding] if {
 	some i, b in _bindings
 	order := {"RoleBinding": 0, "ClusterRoleBinding": 1}[b.kind]
-	some j, subject in object.get(b.binding, "subjects", [])
+	some j, subject in data.kubeward.lib.list(object.get(b.binding, "subjects", []))
 	subject.kind == "ServiceAccount"
 	name := subject.name
 	ns := object.get(subject, "namespace", data.kubeward.lib.namespace(b.binding))

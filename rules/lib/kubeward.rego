@@ -52,9 +52,16 @@ pod_labels(obj) := object.get(obj, array.concat(pod_metadata_paths[obj.kind], ["
 containers(obj) := {entry |
 	ps := pod_spec(obj)
 	some field in ["initContainers", "containers", "ephemeralContainers"]
-	some i, c in object.get(ps.spec, field, [])
+	some i, c in list(object.get(ps.spec, field, []))
+	is_object(c)
 	entry := {"container": c, "path": array.concat(ps.path, [field, i]), "field": field}
 }
+
+# A list field as rules iterate it: [] when it is missing, null or not a list (schema
+# validation reports the wrong shape; rules skip it).
+list(value) := value if {
+	is_array(value)
+} else := []
 
 # A readable name for a container in messages.
 container_name(c) := object.get(c, "name", "<unnamed>")

@@ -21,10 +21,10 @@ _cluster_scoped := data.kubeward.cluster_scoped
 # Rules limited by `resourceNames` count only when `named` is true: such a rule never grants
 # the `create` of a new object nor an unfiltered `list`.
 grants(role, targets, named) := {grant |
-	some i, rule in object.get(role, "rules", [])
+	some i, rule in data.kubeward.lib.list(object.get(role, "rules", []))
 	is_object(rule)
 	named_ok(rule, named)
-	some j, item in object.get(rule, "resources", [])
+	some j, item in data.kubeward.lib.list(object.get(rule, "resources", []))
 	matched := [target |
 		some target in targets
 		group_matches(rule, target.group)
@@ -42,7 +42,7 @@ named_ok(_, true) := true
 named_ok(rule, false) if count(object.get(rule, "resourceNames", [])) == 0
 
 group_matches(rule, group) if {
-	some g in object.get(rule, "apiGroups", [])
+	some g in data.kubeward.lib.list(object.get(rule, "apiGroups", []))
 	g in {"*", group}
 }
 

@@ -54,7 +54,7 @@ limit_supplied(obj, _, resource) if pod_level(obj, "limits", resource)
 limit_range_supplies(obj, resource, fields) if {
 	ns := data.kubeward.lib.namespace(obj)
 	some range in data.kubeward.lib.objects("LimitRange", ns)
-	some limit in object.get(range, ["spec", "limits"], [])
+	some limit in data.kubeward.lib.list(object.get(range, ["spec", "limits"], []))
 	limit.type == "Container"
 	some field in fields
 	limit[field][resource]

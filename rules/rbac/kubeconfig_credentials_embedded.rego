@@ -35,7 +35,9 @@ deny contains finding if {
 
 # The values to examine, decoded: {"data": {key: text}, "stringData": {...}}.
 fields[field] := {key: text |
-	some key, value in object.get(input, field, {})
+	values := object.get(input, field, {})
+	is_object(values)
+	some key, value in values
 	text := decoded(field, value)
 } if {
 	some field in ["data", "stringData", "binaryData"]

@@ -64,10 +64,10 @@ else := ""
 
 # Indexes of the rules that allow every verb on every resource of every group or the core group.
 admin_rules(role) := {i |
-	some i, rule in object.get(role, "rules", [])
+	some i, rule in data.kubeward.lib.list(object.get(role, "rules", []))
 	"*" in object.get(rule, "verbs", [])
 	"*" in object.get(rule, "resources", [])
-	some group in object.get(rule, "apiGroups", [])
+	some group in data.kubeward.lib.list(object.get(rule, "apiGroups", []))
 	group in {"*", ""}
 }
 

@@ -48,7 +48,7 @@ discovery_roles := {
 }
 
 deny contains finding if {
-	some i, subject in object.get(input, "subjects", [])
+	some i, subject in data.kubeward.lib.list(object.get(input, "subjects", []))
 	audience := audience_of(subject)
 	finding := {
 		"msg": sprintf("%s %q grants %s %q to %s, %s", [input.kind, data.kubeward.lib.input_name, input.roleRef.kind, input.roleRef.name, rbac.subject_text(subject), audience]),

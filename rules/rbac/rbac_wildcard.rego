@@ -30,9 +30,9 @@ what := {
 }
 
 deny contains finding if {
-	some i, rule in input.rules
+	some i, rule in data.kubeward.lib.list(input.rules)
 	some field, description in what
-	some j, value in rule[field]
+	some j, value in data.kubeward.lib.list(rule[field])
 	is_wildcard(field, value)
 	finding := {
 		"msg": sprintf("%s %q grants %s (%q) in rules[%d]", [input.kind, data.kubeward.lib.input_name, description_of(description, value), value, i]),

@@ -24,7 +24,7 @@ import rego.v1
 
 deny contains finding if {
 	some entry in data.kubeward.lib.input_containers
-	env := object.get(entry.container, "env", [])
+	env := data.kubeward.lib.list(object.get(entry.container, "env", []))
 	some j, variable in env
 	is_string(variable.name)
 	first := min({i | some i, other in env; other.name == variable.name})

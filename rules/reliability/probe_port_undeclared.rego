@@ -74,7 +74,7 @@ named_problem(container, name) := sprintf("which the container declares only for
 
 declared_ports(obj) := {{"port": port.containerPort, "protocol": protocol(port)} |
 	some entry in data.kubeward.lib.containers(obj)
-	some port in object.get(entry.container, "ports", [])
+	some port in data.kubeward.lib.list(object.get(entry.container, "ports", []))
 }
 
 port_number(port) := port if is_number(port)

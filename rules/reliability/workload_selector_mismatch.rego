@@ -41,6 +41,7 @@ labels := data.kubeward.lib.input_pod_labels
 # matchLabels entries (or a ReplicationController's plain map).
 deny contains finding if {
 	[path, match_labels] := match_labels_of(input)
+	is_object(match_labels)
 	some key, value in match_labels
 	not labels[key] == value
 	finding := {
@@ -52,7 +53,7 @@ deny contains finding if {
 
 deny contains finding if {
 	path := selector_paths[input.kind]
-	some i, expression in object.get(input, array.concat(path, ["matchExpressions"]), [])
+	some i, expression in data.kubeward.lib.list(object.get(input, array.concat(path, ["matchExpressions"]), []))
 	not data.kubeward.lib.expression_matches(expression, labels)
 	finding := {
 		"msg": sprintf("the selector of %s %q requires %s %s%s, which the pod template's labels do not satisfy", [input.kind, data.kubeward.lib.input_name, expression.key, expression.operator, values(expression)]),

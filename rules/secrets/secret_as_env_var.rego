@@ -27,7 +27,7 @@ import rego.v1
 
 deny contains finding if {
 	some entry in data.kubeward.lib.input_containers
-	some i, variable in object.get(entry.container, "env", [])
+	some i, variable in data.kubeward.lib.list(object.get(entry.container, "env", []))
 	ref := variable.valueFrom.secretKeyRef
 	finding := {
 		"msg": sprintf("container %q reads key %q of Secret %q into environment variable %s", [data.kubeward.lib.container_name(entry.container), object.get(ref, "key", ""), object.get(ref, "name", ""), variable.name]),
@@ -37,7 +37,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some entry in data.kubeward.lib.input_containers
-	some i, source in object.get(entry.container, "envFrom", [])
+	some i, source in data.kubeward.lib.list(object.get(entry.container, "envFrom", []))
 	ref := source.secretRef
 	finding := {
 		"msg": sprintf("container %q loads every key of Secret %q into its environment", [data.kubeward.lib.container_name(entry.container), object.get(ref, "name", "")]),

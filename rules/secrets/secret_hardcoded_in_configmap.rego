@@ -32,6 +32,7 @@ import rego.v1
 # A known format anywhere in the value, or a key that announces a secret with a one-line
 # literal value.
 deny contains finding if {
+	is_object(input.data)
 	some key, value in input.data
 	reason := key_reason(key, value)
 	finding := {
@@ -42,6 +43,7 @@ deny contains finding if {
 
 # A line of a configuration file that assigns a literal to a name that announces a secret.
 deny contains finding if {
+	is_object(input.data)
 	some key, value in input.data
 	not key_reason(key, value)
 	is_string(value)

@@ -32,7 +32,7 @@ import rego.v1
 
 deny contains finding if {
 	some entry in data.kubeward.lib.input_containers
-	some i, variable in object.get(entry.container, "env", [])
+	some i, variable in data.kubeward.lib.list(object.get(entry.container, "env", []))
 	is_string(variable.name)
 	reason := data.kubeward.lib.secrets.hardcoded(variable.name, variable.value)
 	finding := {

@@ -43,7 +43,7 @@ params := data.kubeward.params.secret_high_entropy_value
 
 deny contains finding if {
 	some entry in data.kubeward.lib.input_containers
-	some i, variable in object.get(entry.container, "env", [])
+	some i, variable in data.kubeward.lib.list(object.get(entry.container, "env", []))
 	is_string(variable.value)
 	random(variable.value)
 	not data.kubeward.lib.secrets.hardcoded(object.get(variable, "name", ""), variable.value)
@@ -55,6 +55,7 @@ deny contains finding if {
 
 deny contains finding if {
 	input.kind == "ConfigMap"
+	is_object(input.data)
 	some key, value in input.data
 	is_string(value)
 	random(value)

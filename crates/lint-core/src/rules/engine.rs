@@ -82,6 +82,11 @@ impl Program {
     ) -> Result<Self, Vec<RuleError>> {
         let mut engine = Engine::new();
         engine.set_rego_v0(false);
+        // As OPA evaluates by default: a built-in function given arguments of the wrong type
+        // (`object.get` on a string, `%q` of a list) is undefined rather than an error, so a
+        // field of the wrong shape, which schema validation reports, does not make every rule
+        // that reads it fail.
+        engine.set_strict_builtin_errors(false);
         let mut errors = Vec::new();
         for library in catalog.libraries() {
             if let Err(err) = engine.add_policy(library.display.clone(), library.text.clone()) {
@@ -383,14 +388,25 @@ fn finding(value: &RegoValue) -> Result<RawFinding, String> {
     )?;
     let related = match fields.get(&RegoValue::from("related")) {
         None => Vec::new(),
-        Some(RegoValue::Array(items)) => items.iter().map(related).collect::<Result<_, _>>()?,
-        Some(RegoValue::Set(items)) => items.iter().map(related).collect::<Result<_, _>>()?,
+        Some(RegoValue::Array(items)) => related_all(items.iter())?,
+        Some(RegoValue::Set(items)) => related_all(items.iter())?,
         Some(other) => return Err(format!("`related` must be an array, got {other}")),
     };
     Ok(RawFinding { msg, path, related })
 }
 
-fn related(value: &RegoValue) -> Result<RawRelated, String> {
+fn related_all<'a>(items: impl Iterator<Item = &'a RegoValue>) -> Result<Vec<RawRelated>, String> {
+    let mut all = Vec::new();
+    for item in items {
+        all.extend(related(item)?);
+    }
+    Ok(all)
+}
+
+/// A secondary location; `None` when it names an object by values that are not strings: an
+/// object of the run whose name or namespace has the wrong shape (schema validation reports
+/// it), which no label can point at.
+fn related(value: &RegoValue) -> Result<Option<RawRelated>, String> {
     let RegoValue::Object(fields) = value else {
         return Err(format!("a related location must be an object, got {value}"));
     };
@@ -402,17 +418,27 @@ fn related(value: &RegoValue) -> Result<RawRelated, String> {
     let object = match fields.get(&RegoValue::from("object")) {
         None => None,
         Some(RegoValue::Object(object)) => {
-            let kind = string_field(object, "kind")?.ok_or("`related.object` has no `kind`")?;
-            let name = string_field(object, "name")?.ok_or("`related.object` has no `name`")?;
-            Some((kind, string_field(object, "namespace")?, name))
+            let field = |key: &str| match object.get(&RegoValue::from(key)) {
+                None | Some(RegoValue::Undefined) => Ok(None),
+                Some(RegoValue::String(s)) => Ok(Some(s.to_string())),
+                Some(_) => Err(()),
+            };
+            let (Ok(kind), Ok(namespace), Ok(name)) =
+                (field("kind"), field("namespace"), field("name"))
+            else {
+                return Ok(None);
+            };
+            let kind = kind.ok_or("`related.object` has no `kind`")?;
+            let name = name.ok_or("`related.object` has no `name`")?;
+            Some((kind, namespace, name))
         }
         Some(other) => return Err(format!("`related.object` must be an object, got {other}")),
     };
-    Ok(RawRelated {
+    Ok(Some(RawRelated {
         path,
         object,
         msg: string_field(fields, "msg")?,
-    })
+    }))
 }
 
 fn string_field(fields: &regorus::value::Object, key: &str) -> Result<Option<String>, String> {
