@@ -329,6 +329,107 @@ fn malformed_shapes_are_schema_violations_not_rule_errors() {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
+/// Every object of the corpus, three times, each with one value (picked by position) replaced
+/// by a value of another shape: a list for a mapping, a number for a list, null, a list of
+/// mappings... Schema validation reports those; no rule fails on them, and the inventory's
+/// indexes never stop the run.
+#[test]
+fn values_of_the_wrong_shape_never_make_rules_fail() {
+    fn paths(value: &serde_json::Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(at.clone());
+        let children: Vec<(String, &serde_json::Value)> = match value {
+            serde_json::Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (key, child) in children {
+            at.push(key);
+            paths(child, at, out);
+            at.pop();
+        }
+    }
+    fn replace(value: &mut serde_json::Value, path: &[String], with: serde_json::Value) {
+        let Some((last, parents)) = path.split_last() else {
+            return;
+        };
+        let mut node = value;
+        for key in parents {
+            node = match node {
+                serde_json::Value::Object(map) => map.get_mut(key).unwrap(),
+                serde_json::Value::Array(items) => &mut items[key.parse::<usize>().unwrap()],
+                _ => return,
+            };
+        }
+        match node {
+            serde_json::Value::Object(map) => {
+                map.insert(last.clone(), with);
+            }
+            serde_json::Value::Array(items) => items[last.parse::<usize>().unwrap()] = with,
+            _ => {}
+        }
+    }
+    let shapes = [
+        serde_json::json!([1]),
+        serde_json::json!({"a": 1}),
+        serde_json::json!(5),
+        serde_json::Value::Null,
+        serde_json::json!([{"b": 2}]),
+        serde_json::json!("x"),
+        serde_json::json!({"name": [1]}),
+    ];
+    let corpus = corpus();
+    let mut set = SourceSet::new();
+    let mut count = 0usize;
+    for (_, file) in corpus.iter() {
+        let mut documents = Vec::new();
+        for document in kube_yaml::parse(file.text()).documents {
+            let Some(root) = document.root else { continue };
+            let json = root.to_json();
+            let mut all = Vec::new();
+            paths(&json, &mut Vec::new(), &mut all);
+            all.retain(|path| {
+                !path.is_empty()
+                    && !matches!(path[0].as_str(), "apiVersion" | "kind")
+                    && path.as_slice() != ["metadata", "name"]
+            });
+            for copy in 0..3 {
+                count += 1;
+                if all.is_empty() {
+                    continue;
+                }
+                let mut mutated = json.clone();
+                let path = &all[(count * 7919 + copy * 104_729) % all.len()];
+                replace(&mut mutated, path, shapes[count % shapes.len()].clone());
+                documents.push(mutated.to_string());
+            }
+        }
+        set.add(SourceFile::new(
+            format!("{}#shapes", file.path()),
+            documents.join("\n---\n"),
+        ));
+    }
+    let config = Config::from_yaml(".kubeward.yaml", "select: [all]\n").unwrap();
+    let report = Linter::new(Catalog::builtin().unwrap(), &config)
+        .unwrap()
+        .lint(&set);
+    assert!(report.reported().any(|d| d.rule.name == "schema-violation"));
+    assert!(report.reported().any(|d| d.rule.name == "image-latest-tag"));
+    let errors: Vec<_> = report
+        .reported()
+        .filter(|d| d.rule.name == "rule-evaluation-error")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} rule errors: {errors:#?}",
+        errors.len()
+    );
+}
+
 #[test]
 fn suppressions_by_comment_and_annotation() {
     let text = r#"apiVersion: apps/v1
