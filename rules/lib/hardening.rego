@@ -98,13 +98,13 @@ capability(name) := trim_prefix(upper(name), "CAP_") if is_string(name)
 
 # The capabilities a container adds: [{"name", "path"}] with normalised names.
 added_capabilities(entry) := [{"name": capability(name), "value": name, "path": array.concat(entry.path, ["securityContext", "capabilities", "add", i])} |
-	some i, name in _list(object.get(entry.container, ["securityContext", "capabilities", "add"], []))
+	some i, name in data.kubeward.lib.list(object.get(entry.container, ["securityContext", "capabilities", "add"], []))
 	is_string(name)
 ]
 
 # The normalised names a container drops.
 dropped_capabilities(entry) := {capability(name) |
-	some name in _list(object.get(entry.container, ["securityContext", "capabilities", "drop"], []))
+	some name in data.kubeward.lib.list(object.get(entry.container, ["securityContext", "capabilities", "drop"], []))
 	is_string(name)
 }
 
@@ -127,17 +127,13 @@ privileged(entry) if {
 	cap.name == "SYS_ADMIN"
 }
 
-_list(x) := x if is_array(x)
-
-_list(x) := [] if not is_array(x)
-
 # --- Host paths -----------------------------------------------------------------------------
 
 # hostPath volumes of a workload: {"name", "path" (of the volume), "host_path" (normalised),
 # "value" (as written)}.
 host_path_volumes(obj) := {volume |
 	ps := data.kubeward.lib.pod_spec(obj)
-	some i, v in _list(object.get(ps.spec, "volumes", []))
+	some i, v in data.kubeward.lib.list(object.get(ps.spec, "volumes", []))
 	is_object(v.hostPath)
 	value := v.hostPath.path
 	is_string(value)
@@ -152,7 +148,7 @@ host_path_volumes(obj) := {volume |
 # Mounts of a volume by name: {"entry" (a container of containers(obj)), "mount", "path"}.
 mounts_of(obj, volume_name) := {mount |
 	some entry in containers(obj)
-	some j, m in _list(object.get(entry.container, "volumeMounts", []))
+	some j, m in data.kubeward.lib.list(object.get(entry.container, "volumeMounts", []))
 	m.name == volume_name
 	mount := {"entry": entry, "mount": m, "path": array.concat(entry.path, ["volumeMounts", j])}
 }

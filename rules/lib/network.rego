@@ -16,11 +16,6 @@ member(set, value) := true if {
 	value in set
 } else := false
 
-# A list, or [] for a missing or null field.
-list(value) := value if is_array(value)
-
-else := []
-
 # An object, or {} for a missing or null field.
 object_of(value) := value if is_object(value)
 
@@ -30,8 +25,8 @@ else := {}
 # data.kubeward.lib.selector_matches (a null selector selects everything, as in the API).
 selector_of(selector) := {
 	"matchLabels": object_of(object.get(object_of(selector), "matchLabels", {})),
-	"matchExpressions": [object.union(e, {"values": list(object.get(e, "values", []))}) |
-		some e in list(object.get(object_of(selector), "matchExpressions", []))
+	"matchExpressions": [object.union(e, {"values": data.kubeward.lib.list(object.get(e, "values", []))}) |
+		some e in data.kubeward.lib.list(object.get(object_of(selector), "matchExpressions", []))
 		is_object(e)
 	],
 }
@@ -134,16 +129,16 @@ kubernetes_policies(ns) := [policy |
 
 # The directions a policy isolates, as the API server defaults them: its `policyTypes`, or
 # Ingress, plus Egress when it has egress rules.
-policy_types(policy) := {t | some t in list(policy.spec.policyTypes)} if {
-	count(list(policy.spec.policyTypes)) > 0
+policy_types(policy) := {t | some t in data.kubeward.lib.list(policy.spec.policyTypes)} if {
+	count(data.kubeward.lib.list(policy.spec.policyTypes)) > 0
 } else := {"Ingress", "Egress"} if {
-	count(list(object.get(policy, ["spec", "egress"], []))) > 0
+	count(data.kubeward.lib.list(object.get(policy, ["spec", "egress"], []))) > 0
 } else := {"Ingress"}
 
 # Where to show what a policy isolates: its policyTypes, or its podSelector when they are
 # implicit.
 policy_types_path(policy) := ["spec", "policyTypes"] if {
-	count(list(object.get(policy, ["spec", "policyTypes"], []))) > 0
+	count(data.kubeward.lib.list(object.get(policy, ["spec", "policyTypes"], []))) > 0
 } else := ["spec", "podSelector"]
 
 # --- Cilium policies --------------------------------------------------------------------
@@ -151,7 +146,7 @@ policy_types_path(policy) := ["spec", "policyTypes"] if {
 # The rules of a Cilium policy (`spec` and every item of `specs`), with their paths.
 cilium_specs(policy) := array.concat(
 	[{"spec": s, "path": ["spec"]} | s := policy.spec; is_object(s)],
-	[{"spec": s, "path": ["specs", i]} | some i, s in list(object.get(policy, "specs", [])); is_object(s)],
+	[{"spec": s, "path": ["specs", i]} | some i, s in data.kubeward.lib.list(object.get(policy, "specs", [])); is_object(s)],
 )
 
 # A Cilium endpointSelector as a LabelSelector over pod labels: label keys may carry a
@@ -159,7 +154,7 @@ cilium_specs(policy) := array.concat(
 cilium_selector(spec) := {
 	"matchLabels": {cilium_key(k): v | some k, v in object_of(object.get(spec, ["endpointSelector", "matchLabels"], {}))},
 	"matchExpressions": [object.union(e, {"key": cilium_key(e.key)}) |
-		some e in list(object.get(spec, ["endpointSelector", "matchExpressions"], []))
+		some e in data.kubeward.lib.list(object.get(spec, ["endpointSelector", "matchExpressions"], []))
 		is_string(e.key)
 	],
 } if {
@@ -266,10 +261,10 @@ rules_field := {"Ingress": "ingress", "Egress": "egress"}
 
 # A rule without peers and without ports allows every source (destination) on every port.
 allows_everything(policy, direction) if {
-	some rule in list(object.get(policy, ["spec", rules_field[direction]], []))
+	some rule in data.kubeward.lib.list(object.get(policy, ["spec", rules_field[direction]], []))
 	is_object(rule)
-	count(list(object.get(rule, peer_field[direction], []))) == 0
-	count(list(object.get(rule, "ports", []))) == 0
+	count(data.kubeward.lib.list(object.get(rule, peer_field[direction], []))) == 0
+	count(data.kubeward.lib.list(object.get(rule, "ports", []))) == 0
 }
 
 # --- Services ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ import rego.v1
 deny contains finding if {
 	some entry in data.kubeward.lib.input_containers
 	is_object(entry.container)
-	some i, port in data.kubeward.lib.network.list(object.get(entry.container, "ports", []))
+	some i, port in data.kubeward.lib.list(object.get(entry.container, "ports", []))
 	is_object(port)
 	host_port := port.hostPort
 	is_number(host_port)

@@ -24,7 +24,7 @@ import rego.v1
 deny contains finding if {
 	some entry in data.kubeward.lib.input_containers
 	is_object(entry.container)
-	some i, port in data.kubeward.lib.network.list(object.get(entry.container, "ports", []))
+	some i, port in data.kubeward.lib.list(object.get(entry.container, "ports", []))
 	is_object(port)
 	object.get(port, "protocol", "TCP") == "TCP"
 	some field in ssh_fields(port)

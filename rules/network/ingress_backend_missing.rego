@@ -30,9 +30,9 @@ backends contains {"backend": backend, "path": ["spec", "defaultBackend"]} if {
 }
 
 backends contains {"backend": backend, "path": ["spec", "rules", i, "http", "paths", j, "backend"]} if {
-	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "rules"], []))
+	some i, rule in data.kubeward.lib.list(object.get(input, ["spec", "rules"], []))
 	is_object(rule)
-	some j, path in data.kubeward.lib.network.list(object.get(rule, ["http", "paths"], []))
+	some j, path in data.kubeward.lib.list(object.get(rule, ["http", "paths"], []))
 	is_object(path)
 	backend := path.backend
 	is_object(backend)
@@ -75,17 +75,17 @@ deny contains finding if {
 }
 
 # ExternalName Services, and Services without ports, are not judged.
-exposes(service, _, _) if count(data.kubeward.lib.network.list(object.get(service, ["spec", "ports"], []))) == 0
+exposes(service, _, _) if count(data.kubeward.lib.list(object.get(service, ["spec", "ports"], []))) == 0
 
 exposes(service, _, _) if object.get(service, ["spec", "type"], "") == "ExternalName"
 
 exposes(service, "number", value) if {
-	some port in data.kubeward.lib.network.list(service.spec.ports)
+	some port in data.kubeward.lib.list(service.spec.ports)
 	port.port == value
 }
 
 exposes(service, "name", value) if {
-	some port in data.kubeward.lib.network.list(service.spec.ports)
+	some port in data.kubeward.lib.list(service.spec.ports)
 	port.name == value
 }
 

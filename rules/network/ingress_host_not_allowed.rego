@@ -32,7 +32,7 @@ allowed := data.kubeward.params.ingress_host_not_allowed.allowed_domains
 
 deny contains finding if {
 	count(allowed) > 0
-	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "rules"], []))
+	some i, rule in data.kubeward.lib.list(object.get(input, ["spec", "rules"], []))
 	host := rule.host
 	is_string(host)
 	host != ""

@@ -20,7 +20,7 @@ package kubeward.rules.network.ingress_host_wildcard
 import rego.v1
 
 deny contains finding if {
-	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "rules"], []))
+	some i, rule in data.kubeward.lib.list(object.get(input, ["spec", "rules"], []))
 	is_object(rule)
 	host := object.get(rule, "host", "")
 	is_string(host)
@@ -32,7 +32,7 @@ deny contains finding if {
 }
 
 deny contains finding if {
-	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "rules"], []))
+	some i, rule in data.kubeward.lib.list(object.get(input, ["spec", "rules"], []))
 	is_object(rule)
 	object.get(rule, "host", "") in {"", null}
 	finding := {

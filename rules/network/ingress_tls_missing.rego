@@ -21,7 +21,7 @@ package kubeward.rules.network.ingress_tls_missing
 
 import rego.v1
 
-tls := data.kubeward.lib.network.list(object.get(input, ["spec", "tls"], []))
+tls := data.kubeward.lib.list(object.get(input, ["spec", "tls"], []))
 
 deny contains finding if {
 	count(tls) == 0
@@ -34,9 +34,9 @@ deny contains finding if {
 deny contains finding if {
 	count(tls) > 0
 	every entry in tls {
-		count(data.kubeward.lib.network.list(object.get(data.kubeward.lib.network.object_of(entry), "hosts", []))) > 0
+		count(data.kubeward.lib.list(object.get(data.kubeward.lib.network.object_of(entry), "hosts", []))) > 0
 	}
-	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "rules"], []))
+	some i, rule in data.kubeward.lib.list(object.get(input, ["spec", "rules"], []))
 	host := rule.host
 	is_string(host)
 	host != ""
@@ -48,20 +48,20 @@ deny contains finding if {
 }
 
 hosts := sprintf("host %q", [names[0]]) if {
-	names := [rule.host | some rule in data.kubeward.lib.network.list(object.get(input, ["spec", "rules"], [])); is_string(rule.host); rule.host != ""]
+	names := [rule.host | some rule in data.kubeward.lib.list(object.get(input, ["spec", "rules"], [])); is_string(rule.host); rule.host != ""]
 	count(names) == 1
 } else := "its hosts"
 
 covered(host) if {
 	some entry in tls
-	some name in data.kubeward.lib.network.list(entry.hosts)
+	some name in data.kubeward.lib.list(entry.hosts)
 	name == host
 }
 
 # `*.example.com` covers `shop.example.com`, not `a.shop.example.com`.
 covered(host) if {
 	some entry in tls
-	some name in data.kubeward.lib.network.list(entry.hosts)
+	some name in data.kubeward.lib.list(entry.hosts)
 	is_string(name)
 	startswith(name, "*.")
 	parts := split(host, ".")

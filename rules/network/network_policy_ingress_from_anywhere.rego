@@ -26,14 +26,14 @@ everywhere := {"0.0.0.0/0", "::/0"}
 rules contains [i, rule] if {
 	data.kubeward.lib.network.input_kubernetes_policy
 	"Ingress" in data.kubeward.lib.network.input_policy_types
-	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", "ingress"], []))
+	some i, rule in data.kubeward.lib.list(object.get(input, ["spec", "ingress"], []))
 	is_object(rule)
 }
 
 # A rule without sources.
 deny contains finding if {
 	some [i, rule] in rules
-	count(data.kubeward.lib.network.list(object.get(rule, "from", []))) == 0
+	count(data.kubeward.lib.list(object.get(rule, "from", []))) == 0
 	finding := {
 		"msg": sprintf("NetworkPolicy %q allows ingress from any source%s: ingress[%d] lists no source", [data.kubeward.lib.input_name, ports(rule), i]),
 		"path": ["spec", "ingress", i, "from"],
@@ -43,7 +43,7 @@ deny contains finding if {
 # A peer of every namespace.
 deny contains finding if {
 	some [i, rule] in rules
-	some j, peer in data.kubeward.lib.network.list(object.get(rule, "from", []))
+	some j, peer in data.kubeward.lib.list(object.get(rule, "from", []))
 	is_object(peer)
 	is_object(peer.namespaceSelector)
 	data.kubeward.lib.network.empty_selector(peer.namespaceSelector)
@@ -56,7 +56,7 @@ deny contains finding if {
 # An address block of the whole internet.
 deny contains finding if {
 	some [i, rule] in rules
-	some j, peer in data.kubeward.lib.network.list(object.get(rule, "from", []))
+	some j, peer in data.kubeward.lib.list(object.get(rule, "from", []))
 	is_object(peer)
 	peer.ipBlock.cidr in everywhere
 	finding := {
@@ -66,7 +66,7 @@ deny contains finding if {
 }
 
 ports(rule) := " on every port" if {
-	count(data.kubeward.lib.network.list(object.get(rule, "ports", []))) == 0
+	count(data.kubeward.lib.list(object.get(rule, "ports", []))) == 0
 } else := ""
 
 pods(peer) := "every pod" if {

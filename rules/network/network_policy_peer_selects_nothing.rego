@@ -29,9 +29,9 @@ deny contains finding if {
 	data.kubeward.lib.network.input_kubernetes_policy
 	ns := data.kubeward.lib.input_namespace
 	some direction, field in peers
-	some i, rule in data.kubeward.lib.network.list(object.get(input, ["spec", direction], []))
+	some i, rule in data.kubeward.lib.list(object.get(input, ["spec", direction], []))
 	is_object(rule)
-	some j, peer in data.kubeward.lib.network.list(object.get(rule, field, []))
+	some j, peer in data.kubeward.lib.list(object.get(rule, field, []))
 	is_object(peer)
 	not "namespaceSelector" in object.keys(peer)
 	selector := peer.podSelector

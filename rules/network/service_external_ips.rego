@@ -24,7 +24,7 @@ package kubeward.rules.network.service_external_ips
 import rego.v1
 
 deny contains finding if {
-	some i, ip in data.kubeward.lib.network.list(object.get(input, ["spec", "externalIPs"], []))
+	some i, ip in data.kubeward.lib.list(object.get(input, ["spec", "externalIPs"], []))
 	finding := {
 		"msg": sprintf("Service %q claims external IP %q (CVE-2020-8554)", [data.kubeward.lib.input_name, ip]),
 		"path": ["spec", "externalIPs", i],

@@ -26,7 +26,7 @@ deny contains finding if {
 	ns := data.kubeward.lib.input_namespace
 	workloads := data.kubeward.lib.network.selected_workloads(selector, ns)
 	count(workloads) > 0
-	some i, port in data.kubeward.lib.network.list(object.get(input, ["spec", "ports"], []))
+	some i, port in data.kubeward.lib.list(object.get(input, ["spec", "ports"], []))
 	is_object(port)
 	target := target_port(port)
 	protocol := object.get(port, "protocol", "TCP")
@@ -52,13 +52,13 @@ judged(workloads, target) if {
 	is_number(target)
 	some w in workloads
 	some entry in data.kubeward.lib.containers(w)
-	count(data.kubeward.lib.network.list(object.get(data.kubeward.lib.network.object_of(entry.container), "ports", []))) > 0
+	count(data.kubeward.lib.list(object.get(data.kubeward.lib.network.object_of(entry.container), "ports", []))) > 0
 }
 
 provided(workloads, target, protocol) if {
 	some w in workloads
 	some entry in data.kubeward.lib.containers(w)
-	some p in data.kubeward.lib.network.list(object.get(data.kubeward.lib.network.object_of(entry.container), "ports", []))
+	some p in data.kubeward.lib.list(object.get(data.kubeward.lib.network.object_of(entry.container), "ports", []))
 	is_object(p)
 	object.get(p, "protocol", "TCP") == protocol
 	matches(p, target)
