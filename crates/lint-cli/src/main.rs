@@ -90,7 +90,7 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     }
     if let Some(path) = &args.write_baseline {
         let baseline = lint_core::report::Baseline::from_report(&report, &sources, &base);
-        write_file(path, &baseline.to_json())?;
+        write_file(path, |file| file.write_all(baseline.to_json().as_bytes()))?;
         eprintln!(
             "kubeward: recorded {} findings in {}",
             baseline.findings.len(),
@@ -110,16 +110,9 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
         fail_on,
     };
     for target in &args.output {
-        let path = &target.path;
-        let cannot = |err: std::io::Error| format!("error: cannot write {}: {err}", path.display());
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| format!("error: cannot create {}: {err}", parent.display()))?;
-        }
-        let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(cannot)?);
-        output::write(&report, &view, target.format, args.color, false, &mut file)
-            .and_then(|()| file.flush())
-            .map_err(cannot)?;
+        write_file(&target.path, |file| {
+            output::write(&report, &view, target.format, args.color, false, file)
+        })?;
     }
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     if output::write(&report, &view, args.format, args.color, true, &mut stdout)
@@ -147,12 +140,21 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
 }
 
 /// Writes a report or baseline file, creating its directory.
-fn write_file(path: &std::path::Path, text: &str) -> Result<(), Failure> {
+/// Creates `path` (and its directory) and writes it with `write`.
+fn write_file(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|err| format!("error: cannot create {}: {err}", parent.display()))?;
     }
-    std::fs::write(path, text)
+    std::fs::File::create(path)
+        .and_then(|file| {
+            let mut file = std::io::BufWriter::new(file);
+            write(&mut file)?;
+            file.flush()
+        })
         .map_err(|err| format!("error: cannot write {}: {err}", path.display()))
 }
 
