@@ -125,6 +125,19 @@ fn end_to_end_per_object(bencher: divan::Bencher) {
         .bench(|| linter.lint(&set));
 }
 
+/// Linting one small manifest again with the same linter, as an editor does on each keystroke
+/// (the run's own costs, without the corpus's objects to spread them over).
+#[divan::bench(sample_count = 50)]
+fn relint_one_deployment(bencher: divan::Bencher) {
+    let linter = linter(Config::default());
+    let mut set = SourceSet::new();
+    set.add(SourceFile::new(
+        "deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n",
+    ));
+    bencher.bench(|| linter.lint(&set));
+}
+
 /// Building a linter: catalogue, rule compilation, schemas (the start-up of every run).
 #[divan::bench(sample_count = 20)]
 fn setup() -> Linter {

@@ -644,3 +644,39 @@ fn output_is_identical_at_every_thread_count() {
         assert_eq!(single, run(threads), "{threads} threads");
     }
 }
+
+#[test]
+fn a_kept_linter_lints_each_run_with_its_own_inventory_even_at_the_same_time() {
+    // The run's inventory reaches the rules through the host while the engine stays prepared
+    // between runs: runs after one another, and runs on other threads at the same time, must
+    // each see their own objects only.
+    let account =
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: builder\n  namespace: shop\n";
+    let with_account = sources(&[("pod.yaml", POD), ("account.yaml", account)]);
+    // Another account of the namespace: the inventory holds the namespace's accounts.
+    let without = sources(&[
+        ("pod.yaml", POD),
+        ("account.yaml", &account.replace("builder", "runner")),
+    ]);
+    let config = Config {
+        select: Some(vec!["service-account-not-found".into()]),
+        ..Config::default()
+    };
+    let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
+    let findings = |set: &SourceSet| linter.lint(set).reported().count();
+    assert_eq!(findings(&with_account), 0);
+    assert_eq!(findings(&without), 1);
+    assert_eq!(findings(&with_account), 0);
+    std::thread::scope(|scope| {
+        let runs = [(&with_account, 0), (&without, 1)].map(|(set, expected)| {
+            scope.spawn(move || {
+                for _ in 0..20 {
+                    assert_eq!(findings(set), expected);
+                }
+            })
+        });
+        for run in runs {
+            run.join().unwrap();
+        }
+    });
+}

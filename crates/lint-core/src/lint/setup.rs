@@ -159,6 +159,9 @@ impl Linter {
             .map_err(|err| {
                 SetupError::Rules(vec![RuleError::new("rules/lib/lifecycle.rego", None, err)])
             })?;
+        program
+            .prepare()
+            .map_err(|err| SetupError::Rules(vec![RuleError::new("<kubeward run>", None, err)]))?;
         let lifecycle = super::schema::lifecycle_at(&lifecycle, kube_version);
         let schemas = Schemas::new(kube_version, &[]).map_err(SetupError::Schemas)?;
         Ok(Linter {

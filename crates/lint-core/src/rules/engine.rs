@@ -1,7 +1,8 @@
-//! Evaluation with regorus: policies compiled once per linter, the engine prepared once per
-//! run and cloned per worker, one `input` per object, and the rules whose kinds match the
-//! object evaluated together, in one evaluation.
+//! Evaluation with regorus: policies compiled and the engine prepared once per linter, cloned
+//! per worker, one `input` per object, and the rules whose kinds match the object evaluated
+//! together, in one evaluation.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -13,6 +14,60 @@ use crate::yaml::PathSegment;
 /// The package whose rules index the inventory, evaluated once per run into
 /// `data.kubeward.index`.
 const INDEX_PACKAGE: &str = "kubeward.lib.index";
+
+/// The run's own data, `data.kubeward.inventory` and `data.kubeward.index`, are rules that read
+/// it from the host. regorus analyses the whole policy again (schedules, loop hoisting, over
+/// every module) whenever its data document changes; were the inventory data, every run would
+/// pay that, and a linter kept for many runs (an editor linting on each keystroke) would pay
+/// it on every one. As rules, they are computed once per evaluation, like any other.
+const RUN_MODULE: &str = "package kubeward
+
+import rego.v1
+
+inventory := kubeward_run(\"inventory\")
+
+index := kubeward_run(\"index\")
+";
+
+/// The host function of [`RUN_MODULE`].
+const RUN_FUNCTION: &str = "kubeward_run";
+
+thread_local! {
+    /// The data of the run being evaluated on this thread: `{"inventory": ..., "index": ...}`.
+    /// An evaluation runs on one thread from start to end, so the run it belongs to sets it
+    /// for its duration (see [`RunScope`]); runs on other threads, at the same time, do not
+    /// see it.
+    static RUN: RefCell<RegoValue> = const { RefCell::new(RegoValue::Undefined) };
+}
+
+/// Makes a run's data the one [`RUN_FUNCTION`] returns on this thread, until dropped.
+struct RunScope {
+    previous: RegoValue,
+}
+
+impl RunScope {
+    fn enter(run: &RegoValue) -> Self {
+        RunScope {
+            previous: RUN.with(|current| current.replace(run.clone())),
+        }
+    }
+}
+
+impl Drop for RunScope {
+    fn drop(&mut self) {
+        let previous = std::mem::replace(&mut self.previous, RegoValue::Undefined);
+        RUN.with(|current| current.replace(previous));
+    }
+}
+
+/// `kubeward_run(key)`: the run's value at `key`, undefined outside a run.
+fn run_value(mut args: Vec<RegoValue>) -> anyhow::Result<RegoValue> {
+    let key = args.pop().unwrap_or(RegoValue::Undefined);
+    Ok(RUN.with(|current| match &*current.borrow() {
+        RegoValue::Object(fields) => fields.get(&key).cloned().unwrap_or(RegoValue::Undefined),
+        _ => RegoValue::Undefined,
+    }))
+}
 
 /// The selected rules compiled into one engine, with their parameters as data.
 #[derive(Clone)]
@@ -88,6 +143,10 @@ impl Program {
         // that reads it fail.
         engine.set_strict_builtin_errors(false);
         let mut errors = Vec::new();
+        engine
+            .add_extension(RUN_FUNCTION.to_owned(), 1, Box::new(run_value))
+            .and_then(|()| engine.add_policy("<kubeward run>".to_owned(), RUN_MODULE.to_owned()))
+            .map_err(|err| vec![RuleError::new("<kubeward run>", None, err.to_string())])?;
         for library in catalog.libraries() {
             if let Err(err) = engine.add_policy(library.display.clone(), library.text.clone()) {
                 errors.push(RuleError::from_regorus(&library.display, &err.to_string()));
@@ -151,28 +210,32 @@ impl Program {
         })
     }
 
+    /// Prepares both engines for evaluation (regorus analyses the policy on first use, and
+    /// again after its data changes): once, before the linter lints anything, so that neither
+    /// the runs nor the clones that workers make of the engine prepare it again.
+    pub(crate) fn prepare(&mut self) -> Result<(), String> {
+        for engine in [&mut self.engine, &mut self.libraries] {
+            engine
+                .eval_query("true".to_owned(), false)
+                .map_err(|err| err.to_string())?;
+        }
+        Ok(())
+    }
+
     /// An evaluator for one run, with the run's inventory as `data.kubeward.inventory` and
     /// its indexes (rules/lib/index.rego) as `data.kubeward.index`.
     pub(crate) fn evaluator(&self, inventory: RegoValue) -> Result<Evaluator, String> {
-        let mut libraries = self.libraries.clone();
-        libraries
-            .add_data(kubeward_data(object([("inventory", inventory.clone())])))
-            .map_err(|err| err.to_string())?;
-        let index = query_value(&mut libraries, &format!("data.{INDEX_PACKAGE}"))?;
-        let mut engine = self.engine.clone();
-        engine
-            .add_data(kubeward_data(object([
-                ("inventory", inventory),
-                ("index", index),
-            ])))
-            .map_err(|err| err.to_string())?;
-        // Adding data unprepares the engine: prepare it here, once, rather than in every
-        // clone a worker makes.
-        engine
-            .eval_query("true".to_owned(), false)
-            .map_err(|err| err.to_string())?;
+        let index = {
+            let _run = RunScope::enter(&object([("inventory", inventory.clone())]));
+            query_value(
+                &mut self.libraries.clone(),
+                &format!("data.{INDEX_PACKAGE}"),
+            )?
+        };
+        let run = object([("inventory", inventory), ("index", index)]);
         Ok(Evaluator {
-            engine,
+            engine: self.engine.clone(),
+            run,
             rules: Arc::clone(&self.rules),
             batches: Arc::clone(&self.batches),
         })
@@ -215,6 +278,8 @@ impl Program {
 #[derive(Clone)]
 pub(crate) struct Evaluator {
     engine: Engine,
+    /// `{"inventory": ..., "index": ...}`, what [`RUN_FUNCTION`] returns while it evaluates.
+    run: RegoValue,
     rules: Arc<[CompiledRule]>,
     batches: Arc<[Batch]>,
 }
@@ -236,6 +301,7 @@ impl Evaluator {
             return Vec::new();
         }
         self.engine.set_input(input);
+        let _run = RunScope::enter(&self.run);
         if let Some(batch) = self.batches.iter().find(|batch| batch.members == members) {
             // One evaluation for all of them; should any rule fail, each is run on its own
             // below so that the error is reported against the rule that raised it.
