@@ -2,6 +2,7 @@
 //! is a view of it.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -134,10 +135,10 @@ pub struct Diagnostic {
     pub primary: Label,
     /// Other places that explain the finding.
     pub related: Vec<Label>,
-    /// How to fix it.
-    pub help: Option<String>,
+    /// How to fix it (the rule's remediation, shared by its findings).
+    pub help: Option<Arc<str>>,
     /// Where the rule is documented.
-    pub url: Option<String>,
+    pub url: Option<Arc<str>>,
     /// The object, when the finding is about one.
     pub object: Option<ObjectRef>,
     /// Set when a suppression matched; suppressed findings are kept for formats that

@@ -9,6 +9,7 @@ mod setup;
 pub use setup::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, SetupError, parse_kube_version};
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use regorus::Value as RegoValue;
 
@@ -35,6 +36,24 @@ pub struct Linter {
     /// them.
     pub(crate) lifecycle: std::sync::Arc<BTreeMap<(String, String), bool>>,
     pub(crate) kube_version: (u32, u32),
+    /// Per catalogue rule: its remediation and documentation URL, shared by its findings.
+    pub(crate) texts: Vec<RuleTexts>,
+}
+
+/// What every finding of a rule repeats, allocated once per rule rather than per finding.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleTexts {
+    pub(crate) help: Arc<str>,
+    pub(crate) url: Option<Arc<str>>,
+}
+
+impl RuleTexts {
+    pub(crate) fn of(rule: &Rule) -> Self {
+        RuleTexts {
+            help: rule.meta.remediation.as_str().into(),
+            url: rule.url().map(Into::into),
+        }
+    }
 }
 
 impl Linter {
@@ -274,7 +293,9 @@ impl Linter {
             match outcome {
                 Ok(findings) => {
                     for finding in findings {
-                        located.extend(self.locate(rule, *severity, objects, index, finding));
+                        located.extend(
+                            self.locate(rule_index, rule, *severity, objects, index, finding),
+                        );
                     }
                 }
                 Err(message) => {
@@ -303,6 +324,7 @@ impl Linter {
     /// Turns a rule's `{msg, path, related}` into a diagnostic at the node.
     fn locate(
         &self,
+        rule_index: usize,
         rule: &Rule,
         severity: Severity,
         objects: &[LoadedObject],
@@ -352,8 +374,8 @@ impl Linter {
                     message: None,
                 },
                 related,
-                help: Some(rule.meta.remediation.clone()),
-                url: rule.url(),
+                help: self.texts.get(rule_index).map(|t| Arc::clone(&t.help)),
+                url: self.texts.get(rule_index).and_then(|t| t.url.clone()),
                 object: Some(object.identity.clone()),
                 suppressed: None,
             },
@@ -389,8 +411,8 @@ impl Linter {
                     message: None,
                 },
                 related: Vec::new(),
-                help: Some(rule.meta.remediation.clone()),
-                url: rule.url(),
+                help: self.texts.get(index).map(|t| Arc::clone(&t.help)),
+                url: self.texts.get(index).and_then(|t| t.url.clone()),
                 object,
                 suppressed: None,
             },

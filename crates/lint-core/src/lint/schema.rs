@@ -231,7 +231,7 @@ impl Linter {
         )?;
         diagnostic.object = Some(index);
         if let Some(help) = help {
-            diagnostic.diagnostic.help = Some(help);
+            diagnostic.diagnostic.help = Some(help.into());
         }
         if matches!(violation.kind, ViolationKind::Missing { .. }) {
             diagnostic.diagnostic.primary = Label {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Linter;
+use super::{Linter, RuleTexts};
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::Severity;
 use crate::objects::CLUSTER_SCOPED_KINDS;
@@ -164,6 +164,7 @@ impl Linter {
             .map_err(|err| SetupError::Rules(vec![RuleError::new("<kubeward run>", None, err)]))?;
         let lifecycle = super::schema::lifecycle_at(&lifecycle, kube_version);
         let schemas = Schemas::new(kube_version, &[]).map_err(SetupError::Schemas)?;
+        let catalog_texts = catalog.rules().iter().map(RuleTexts::of).collect();
         Ok(Linter {
             catalog,
             program,
@@ -172,6 +173,7 @@ impl Linter {
             schemas,
             lifecycle: lifecycle.into(),
             kube_version,
+            texts: catalog_texts,
         })
     }
 

@@ -31,7 +31,7 @@ struct View<'a> {
     diagnostic: &'a Diagnostic,
     code: String,
     source: NamedSource<std::sync::Arc<str>>,
-    help: Option<String>,
+    help: Option<std::sync::Arc<str>>,
     /// Related places in other files, each drawn with its own snippet.
     elsewhere: Vec<Elsewhere>,
 }
