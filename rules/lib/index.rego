@@ -29,6 +29,10 @@ workloads[ns] contains [i, w.object] if {
 	ns := w.namespace
 }
 
+# Namespace → true, for the namespaces holding a workload: what a rule that only asks whether
+# there is one looks up, so that editing a workload does not change its answer.
+namespaces_with_workloads[ns] := true if some ns, _ in workloads
+
 # Namespace → pod label → value → the workloads of the namespace whose pods carry it.
 workloads_by_label[ns][key][value] contains [i, w.object] if {
 	some i, w in _workloads

@@ -11,8 +11,6 @@ _cluster_scoped := data.kubeward.cluster_scoped
 
 _default_namespace := data.kubeward.default_namespace
 
-_inventory := data.kubeward.inventory
-
 # The kinds that carry a pod spec, and the path to it.
 pod_spec_paths := {
 	"Pod": ["spec"],
@@ -76,14 +74,24 @@ namespace(obj) := ns if {
 	_cluster_scoped[obj.kind]
 } else := _default_namespace
 
+# The run's inventory or its indexes at a path (["inventory", kind, namespace, name] or a
+# prefix of it, ["index", table, key...]), or `otherwise` when nothing is there. Helpers and
+# rules look the run up through this rather than reading data.kubeward.inventory or
+# data.kubeward.index whole: when an editor lints again after an edit, an object's findings
+# are reused if every lookup its rules made returns what it returned before, while an object
+# whose rules read either whole is evaluated again on every run.
+run_lookup(path, otherwise) := value if {
+	value := kubeward_lookup(path)
+} else := otherwise
+
 # Objects of a kind in a namespace ("" for cluster-scoped kinds), from the run's inventory.
 objects(kind, ns) := [obj |
-	some objs in object.get(_inventory, [kind, ns], {})
+	some objs in run_lookup(["inventory", kind, ns], {})
 	some obj in objs
 ]
 
 # Objects of a kind in a namespace with a given name.
-objects_named(kind, ns, name) := object.get(_inventory, [kind, ns, name], [])
+objects_named(kind, ns, name) := run_lookup(["inventory", kind, ns, name], [])
 
 # Whether a LabelSelector selects a label set. An empty selector selects everything.
 selector_matches(selector, labels) if {

@@ -10,8 +10,6 @@ import rego.v1
 # Plain values of data.kubeward as rules of this package, for the helpers below: regorus looks
 # up a reference to plain data by visiting every module of the policy, at every use, while it
 # finds a rule's value directly once computed.
-_index := data.kubeward.index
-
 _cluster_scoped := data.kubeward.cluster_scoped
 
 # What a role grants of `targets` (a list of {"group", "resource", "verbs"}; `resource` is
@@ -99,13 +97,13 @@ ref(obj) := {"kind": obj.kind, "name": obj.metadata.name} if {
 # The bindings of the run that bind a role: RoleBindings of its namespace for a Role; every
 # ClusterRoleBinding and RoleBinding that names it for a ClusterRole.
 bindings_of(role) := [binding |
-	some entry in object.get(_index.cluster_role_bindings, role.metadata.name, set())
+	some entry in data.kubeward.lib.run_lookup(["index", "cluster_role_bindings", role.metadata.name], set())
 	binding := entry[1]
 ] if {
 	role.kind == "ClusterRole"
 } else := [binding |
 	role.kind == "Role"
-	some entry in object.get(_index.role_bindings, [data.kubeward.lib.namespace(role), role.metadata.name], set())
+	some entry in data.kubeward.lib.run_lookup(["index", "role_bindings", data.kubeward.lib.namespace(role), role.metadata.name], set())
 	binding := entry[1]
 ]
 

@@ -53,7 +53,7 @@ deny contains finding if {
 	}
 }
 
-judged(ns, _) if count(data.kubeward.lib.network.workloads(ns)) > 0
+judged(ns, _) if data.kubeward.lib.network.has_workloads(ns)
 
 judged(_, elsewhere) if count(elsewhere) > 0
 

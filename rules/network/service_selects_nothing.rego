@@ -47,7 +47,7 @@ deny contains finding if {
 }
 
 judged(ns, _) if {
-	count(data.kubeward.lib.network.workloads(ns)) > 0
+	data.kubeward.lib.network.has_workloads(ns)
 	not data.kubeward.lib.network.custom_resources_in(ns)
 }
 

@@ -34,7 +34,9 @@ pub use config::{ChartConfig, Config, ConfigError, ProxyConfig, RuleConfig};
 pub use diagnostic::{
     Diagnostic, Label, ObjectRef, RuleRef, Severity, Suppression, SuppressionKind,
 };
-pub use lint::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, Linter, SetupError, parse_kube_version};
+pub use lint::{
+    DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, LintCache, Linter, SetupError, parse_kube_version,
+};
 pub use report::{Report, Summary};
 pub use rules::{Catalog, PolicyFile, Rule, RuleError, RuleMeta};
 pub use schema::{SchemaFile, SchemaFileError};

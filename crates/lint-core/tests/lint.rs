@@ -10,7 +10,8 @@
 use std::path::Path;
 
 use lint_core::{
-    Catalog, Config, Linter, PolicyFile, SetupError, Severity, SourceFile, SourceSet, report,
+    Catalog, Config, LintCache, Linter, PolicyFile, SetupError, Severity, SourceFile, SourceSet,
+    report,
 };
 
 fn sources(files: &[(&str, &str)]) -> SourceSet {
@@ -679,4 +680,188 @@ fn a_kept_linter_lints_each_run_with_its_own_inventory_even_at_the_same_time() {
             run.join().unwrap();
         }
     });
+}
+
+/// Applications in two namespaces, each a Deployment with its ServiceAccount, Service,
+/// ConfigMap (read by an env var), NetworkPolicy, Role and RoleBinding: every kind of
+/// lookup the cross-resource rules make.
+fn applications() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for ns in ["shop", "blog"] {
+        for i in 0..4 {
+            files.push((
+                format!("{ns}/app-{i}.yaml"),
+                format!(
+                    "apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: app-{i}, namespace: {ns}}}
+spec:
+  replicas: 2
+  selector: {{matchLabels: {{app: app-{i}}}}}
+  template:
+    metadata: {{labels: {{app: app-{i}}}}}
+    spec:
+      serviceAccountName: app-{i}
+      containers:
+      - name: web
+        image: ghcr.io/acme/app-{i}:1.0.{i}
+        ports: [{{name: http, containerPort: 8080}}]
+        env:
+        - {{name: HTTPS_PROXY, valueFrom: {{configMapKeyRef: {{name: app-{i}, key: proxy}}}}}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {{name: app-{i}, namespace: {ns}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: app-{i}, namespace: {ns}}}
+spec:
+  selector: {{app: app-{i}}}
+  ports: [{{port: 80, targetPort: http}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: app-{i}, namespace: {ns}}}
+data: {{proxy: 'http://proxy.{ns}:3128'}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {{name: app-{i}, namespace: {ns}}}
+spec:
+  podSelector: {{matchLabels: {{app: app-{i}}}}}
+  ingress: [{{from: [{{podSelector: {{matchLabels: {{app: gateway}}}}}}]}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {{name: app-{i}, namespace: {ns}}}
+rules: [{{apiGroups: [''], resources: [secrets], verbs: [get, list]}}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {{name: app-{i}, namespace: {ns}}}
+roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: app-{i}}}
+subjects: [{{kind: ServiceAccount, name: app-{i}, namespace: {ns}}}]
+"
+                ),
+            ));
+        }
+    }
+    files
+}
+
+#[test]
+fn relinting_after_edits_reports_what_a_fresh_lint_does() {
+    let config = Config {
+        select: Some(vec!["all".into()]),
+        ..Config::default()
+    };
+    let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
+    let mut cache = LintCache::new();
+    let mut files = applications();
+    // Each edit is kept for the ones after it; each changes what other, unchanged objects
+    // look up (or, for the image, only the object itself).
+    let edit = |path: &'static str, from: &'static str, to: &'static str| {
+        move |files: &mut Vec<(String, String)>| {
+            let (_, text) = files.iter_mut().find(|(p, _)| p == path).unwrap();
+            assert!(text.contains(from), "{path} has no {from:?}");
+            *text = text.replacen(from, to, 1);
+        }
+    };
+    type Files = Vec<(String, String)>;
+    type Edit = Box<dyn Fn(&mut Files)>;
+    let edits: Vec<(&str, Edit)> = vec![
+        ("nothing", Box::new(|_: &mut Files| {})),
+        (
+            "an image",
+            Box::new(edit("shop/app-0.yaml", "1.0.0", "latest")),
+        ),
+        (
+            "a ServiceAccount's name",
+            Box::new(edit(
+                "shop/app-1.yaml",
+                "kind: ServiceAccount\nmetadata: {name: app-1",
+                "kind: ServiceAccount\nmetadata: {name: app-1x",
+            )),
+        ),
+        (
+            "a pod label",
+            Box::new(edit(
+                "blog/app-2.yaml",
+                "labels: {app: app-2}",
+                "labels: {app: app-2x}",
+            )),
+        ),
+        (
+            "a ConfigMap key",
+            Box::new(edit(
+                "blog/app-3.yaml",
+                "data: {proxy:",
+                "data: {proxy-url:",
+            )),
+        ),
+        (
+            "a role binding's role",
+            Box::new(edit(
+                "shop/app-2.yaml",
+                "kind: Role, name: app-2",
+                "kind: ClusterRole, name: cluster-admin",
+            )),
+        ),
+        (
+            "a NetworkPolicy's selector",
+            Box::new(edit(
+                "shop/app-3.yaml",
+                "podSelector: {matchLabels: {app: app-3}}",
+                "podSelector: {matchLabels: {app: none}}",
+            )),
+        ),
+        (
+            "a file removed",
+            Box::new(|files: &mut Files| files.retain(|(p, _)| p != "blog/app-0.yaml")),
+        ),
+        (
+            "a default-deny policy added",
+            Box::new(|files: &mut Files| {
+                files.push(("blog/deny.yaml".into(), "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: blog}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n".into()))
+            }),
+        ),
+        (
+            "back to the start",
+            Box::new(|files: &mut Files| *files = applications()),
+        ),
+    ];
+    let mut reused_after_small_edits = Vec::new();
+    for (what, apply) in &edits {
+        apply(&mut files);
+        let set = sources(
+            &files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        let again = report::json(&linter.relint(&set, &mut cache), &set);
+        let fresh = report::json(&linter.lint(&set), &set);
+        // Not assert_eq!: the reports are long; a mismatch is found by diffing them.
+        assert!(
+            again == fresh,
+            "after {what}, the report differs from a fresh lint's"
+        );
+        reused_after_small_edits.push((*what, cache.reused()));
+        if *what == "a ServiceAccount's name" {
+            assert!(
+                again.contains("\"name\": \"service-account-not-found\""),
+                "the unchanged Deployment now names a missing account"
+            );
+        }
+    }
+    // Outcomes are reused (the test would pass vacuously otherwise): after a one-line edit
+    // most of the 56 objects are not evaluated again.
+    for (what, reused) in &reused_after_small_edits[1..7] {
+        assert!(
+            *reused >= 40,
+            "after {what} only {reused} objects were reused"
+        );
+    }
+    assert!(!cache.is_empty());
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use lint_core::report::{self, PathBase};
 use lint_core::{
-    Catalog, ChartSettings, Config, Linter, PolicyFile, Role, SchemaFile, Severity, SourceFile,
-    SourceId, SourceSet,
+    Catalog, ChartSettings, Config, LintCache, Linter, PolicyFile, Role, SchemaFile, Severity,
+    SourceFile, SourceId, SourceSet,
 };
 use serde_json::{Map, Value, json};
 
@@ -143,12 +143,20 @@ impl Options {
 }
 
 /// A linter kept between calls: compiling the rules is the slow part of a run, and an
-/// editor lints with the same options on every keystroke.
+/// editor lints with the same options on every keystroke. So is what it found in the last
+/// run: objects that did not change, nor what their rules looked up, are not evaluated again.
 struct Compiled {
     key: String,
     policies: Vec<PolicyFile>,
     schemas: Vec<SchemaFile>,
     linter: Linter,
+    cache: LintCache,
+}
+
+impl Compiled {
+    fn relint(&mut self, sources: &SourceSet) -> lint_core::Report {
+        self.linter.relint(sources, &mut self.cache)
+    }
 }
 
 /// The state of the module: the built-in catalogue and the last linter, reused while the
@@ -209,9 +217,8 @@ impl Session {
     pub fn lint(&mut self, files: &[InputFile], options: Value) -> Result<String, String> {
         let options = Options::parse(options)?;
         let inputs = Inputs::split(files, &options.config);
-        let linter = self.linter(&options, &inputs)?;
         let sources = sources(&inputs.files, &options.config)?;
-        let report = linter.lint(&sources);
+        let report = self.compiled(&options, &inputs)?.relint(&sources);
         let text = report::json(&report, &sources);
         match options.encoding {
             Encoding::Utf8 => Ok(text),
@@ -240,12 +247,12 @@ impl Session {
         };
         let options = Options::parse(options)?;
         let inputs = Inputs::split(files, &options.config);
-        let linter = self.linter(&options, &inputs)?;
         let sources = sources(&inputs.files, &options.config)?;
-        let report = linter.lint(&sources);
+        let compiled = self.compiled(&options, &inputs)?;
+        let report = compiled.relint(&sources);
         let view = View {
             sources: &sources,
-            catalog: linter.catalog(),
+            catalog: compiled.linter.catalog(),
             fail_on: options.config.fail_on.unwrap_or(Severity::Warning),
         };
         Ok(formatter(&report, &view))
@@ -330,7 +337,11 @@ impl Session {
             .ok_or_else(|| "the built-in rules could not be loaded".to_owned())
     }
 
-    fn linter(&mut self, options: &Options, inputs: &Inputs<'_>) -> Result<&Linter, String> {
+    fn compiled(
+        &mut self,
+        options: &Options,
+        inputs: &Inputs<'_>,
+    ) -> Result<&mut Compiled, String> {
         let fresh = self.compiled.as_ref().is_some_and(|c| {
             c.key == options.linter_key
                 && c.policies == inputs.policies
@@ -355,12 +366,10 @@ impl Session {
                 policies: inputs.policies.clone(),
                 schemas: inputs.schemas.clone(),
                 linter,
+                cache: LintCache::new(),
             });
         }
-        self.compiled
-            .as_ref()
-            .map(|c| &c.linter)
-            .ok_or_else(|| "no linter".to_owned())
+        self.compiled.as_mut().ok_or_else(|| "no linter".to_owned())
     }
 }
 

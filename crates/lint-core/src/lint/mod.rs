@@ -16,7 +16,10 @@ use regorus::Value as RegoValue;
 use crate::diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
 use crate::objects::{InvalidObject, Object, objects_of};
 use crate::report::Report;
-use crate::rules::{Catalog, Evaluator, Program, RawFinding, Rule, core_ids, to_rego};
+use crate::rules::{
+    Catalog, Outcomes, Program, ProgramId, RawFinding, Rule, RuleOutcome, core_ids, to_rego,
+};
+use crate::schema::Checked;
 use crate::source::{Role, SourceFile, SourceId, SourceSet, Span, TextRange};
 use crate::suppress::{self, Directive};
 use crate::yaml::{self, YamlErrorKind, first_line};
@@ -56,9 +59,80 @@ impl RuleTexts {
     }
 }
 
+/// What a linter found in one run, kept for the next: an editor lints the same files again
+/// after each edit, and most objects, and what their rules looked up of the run, stay the
+/// same. Use one cache with one linter ([`Linter::relint`]); a cache filled by another linter
+/// is emptied first.
+#[derive(Debug, Default)]
+pub struct LintCache {
+    /// The compiled rules the outcomes come from.
+    program: Option<ProgramId>,
+    /// Object (as the rules see it) → the outcomes of its rules in the last run.
+    objects: BTreeMap<RegoValue, Outcomes>,
+    /// Objects of the last run whose outcomes were reused.
+    reused: usize,
+    /// Object of an embedded kind → the outcome of its schema check in the last run.
+    schemas: BTreeMap<RegoValue, Arc<Checked>>,
+}
+
+impl LintCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Objects whose outcomes are kept.
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    /// Objects of the last run whose rules were not evaluated again.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+}
+
 impl Linter {
     /// Lints a set of files.
     pub fn lint(&self, sources: &SourceSet) -> Report {
+        self.run(sources, None)
+    }
+
+    /// Lints a set of files again: the same report as [`Linter::lint`], but an object whose
+    /// rules found something in the run that filled `cache` is not evaluated again when it is
+    /// unchanged and every object, index entry or absence its rules looked up is too (rules
+    /// that read `data.kubeward.inventory` or `data.kubeward.index` whole are evaluated every
+    /// time). Keeps this run's outcomes in `cache` for the next.
+    ///
+    /// ```
+    /// use lint_core::{Catalog, Config, LintCache, Linter, SourceFile, SourceSet};
+    /// let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default()).unwrap();
+    /// let mut cache = LintCache::new();
+    /// for image in ["nginx:latest", "nginx:1.27", "nginx:latest"] {
+    ///     let mut sources = SourceSet::new();
+    ///     sources.add(SourceFile::new("pod.yaml", format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: {image}\n")));
+    ///     let report = linter.relint(&sources, &mut cache);
+    ///     assert_eq!(report.diagnostics, linter.lint(&sources).diagnostics);
+    /// }
+    /// assert_eq!(cache.len(), 1);
+    /// ```
+    pub fn relint(&self, sources: &SourceSet, cache: &mut LintCache) -> Report {
+        let program = self.program.id();
+        if cache.program.as_ref() != Some(&program) {
+            *cache = LintCache {
+                program: Some(program),
+                ..LintCache::default()
+            };
+        }
+        self.run(sources, Some(cache))
+    }
+
+    fn run(&self, sources: &SourceSet, mut cache: Option<&mut LintCache>) -> Report {
         // A chart's own files are templates; their rendered output is linted instead.
         let files: Vec<(SourceId, &SourceFile)> = sources
             .iter()
@@ -106,12 +180,39 @@ impl Linter {
                             && self.program.wants(&loaded.object.identity.kind)
                     })
                     .collect();
+                let previous = cache.as_deref().map(|cache| &cache.objects);
                 let found = par_map_init(
                     targets,
                     || evaluator.clone(),
-                    |evaluator, (index, loaded)| self.evaluate(evaluator, &objects, index, loaded),
+                    |evaluator, (index, loaded)| {
+                        let kind = &loaded.object.identity.kind;
+                        let (outcomes, kept, reused) = match previous {
+                            None => (evaluator.evaluate(loaded.value.clone(), kind), None, false),
+                            Some(previous) => evaluator.evaluate_again(
+                                loaded.value.clone(),
+                                kind,
+                                previous.get(&loaded.value),
+                            ),
+                        };
+                        let located = self.located(outcomes, &objects, index, loaded);
+                        (
+                            located,
+                            kept.map(|kept| (loaded.value.clone(), kept)),
+                            reused,
+                        )
+                    },
                 );
-                diagnostics.extend(found.into_iter().flatten());
+                let mut kept = BTreeMap::new();
+                let mut reused = 0;
+                for (located, outcomes, was_reused) in found {
+                    diagnostics.extend(located);
+                    kept.extend(outcomes);
+                    reused += usize::from(was_reused);
+                }
+                if let Some(cache) = cache.as_deref_mut() {
+                    cache.objects = kept;
+                    cache.reused = reused;
+                }
             }
             Err(message) => {
                 if let Some(diagnostic) = self.core_diagnostic(
@@ -128,7 +229,11 @@ impl Linter {
             }
         }
 
-        diagnostics.extend(self.check_schemas(sources, &objects));
+        diagnostics.extend(self.check_schemas(
+            sources,
+            &objects,
+            cache.map(|cache| &mut cache.schemas),
+        ));
 
         for (index, loaded) in objects.iter().enumerate() {
             for node in loaded.object.annotations(suppress::ANNOTATION) {
@@ -273,17 +378,17 @@ impl Linter {
         RegoValue::from(kinds)
     }
 
-    fn evaluate(
+    /// The diagnostics of the outcomes of an object's rules, at their nodes.
+    fn located(
         &self,
-        evaluator: &mut Evaluator,
+        outcomes: Vec<RuleOutcome>,
         objects: &[LoadedObject],
         index: usize,
         loaded: &LoadedObject,
     ) -> Vec<Located> {
         let object = &loaded.object;
         let mut located = Vec::new();
-        for (rule_index, outcome) in evaluator.evaluate(loaded.value.clone(), &object.identity.kind)
-        {
+        for (rule_index, outcome) in outcomes {
             let (Some(rule), Some(Some(severity))) = (
                 self.catalog.rules().get(rule_index),
                 self.enabled.get(rule_index),

@@ -4,6 +4,9 @@
 //! lifecycle table lists as removed at the target version are left to `api-version-removed`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use regorus::Value as RegoValue;
 
 use super::{Linter, LoadedObject, Located, par_map};
 use crate::diagnostic::Label;
@@ -30,11 +33,14 @@ pub(crate) fn lifecycle_at(
 }
 
 impl Linter {
-    /// Schema findings of a run.
+    /// Schema findings of a run. With `kept`, the outcomes of objects of embedded kinds (which
+    /// depend on the object alone) are taken from it when the same object was checked in the
+    /// last run, and it is left with this run's.
     pub(super) fn check_schemas(
         &self,
         sources: &SourceSet,
         objects: &[LoadedObject],
+        kept: Option<&mut BTreeMap<RegoValue, Arc<Checked>>>,
     ) -> Vec<Located> {
         let wanted = [core_ids::SCHEMA_VIOLATION, core_ids::SCHEMA_NOT_FOUND]
             .iter()
@@ -57,22 +63,40 @@ impl Linter {
                         .is_none_or(|served| *served)
             })
             .collect();
+        let previous = kept.as_deref();
         let checked = par_map(targets, |(index, loaded)| {
             let identity = &loaded.object.identity;
-            let outcome = self.schemas.check(
-                &crds,
-                &identity.api_version,
-                &identity.kind,
-                &loaded.object.node,
-            );
-            (index, loaded, outcome)
+            let embedded = previous.is_some()
+                && self
+                    .schemas
+                    .is_embedded(&identity.api_version, &identity.kind);
+            let outcome = match previous
+                .filter(|_| embedded)
+                .and_then(|p| p.get(&loaded.value))
+            {
+                Some(outcome) => Arc::clone(outcome),
+                None => Arc::new(self.schemas.check(
+                    &crds,
+                    &identity.api_version,
+                    &identity.kind,
+                    &loaded.object.node,
+                )),
+            };
+            (index, loaded, outcome, embedded)
         });
+        if let Some(kept) = kept {
+            *kept = checked
+                .iter()
+                .filter(|(_, _, _, embedded)| *embedded)
+                .map(|(_, loaded, outcome, _)| (loaded.value.clone(), Arc::clone(outcome)))
+                .collect();
+        }
 
         let mut located = Vec::new();
         // Kinds without a schema: (apiVersion, kind) → first object, object count, outcome.
         let mut unchecked: BTreeMap<(&str, &str), (usize, usize, &Checked)> = BTreeMap::new();
-        for (index, loaded, outcome) in &checked {
-            match outcome {
+        for (index, loaded, outcome, _) in &checked {
+            match &**outcome {
                 Checked::Validated(violations) => {
                     let file = sources.get(loaded.object.source);
                     for violation in violations {

@@ -29,44 +29,112 @@ inventory := kubeward_run(\"inventory\")
 index := kubeward_run(\"index\")
 ";
 
-/// The host function of [`RUN_MODULE`].
+/// The host function of [`RUN_MODULE`]: the run's inventory or indexes, whole.
 const RUN_FUNCTION: &str = "kubeward_run";
 
+/// The host function of `data.kubeward.lib.run_lookup`: the run's value at a path.
+const LOOKUP_FUNCTION: &str = "kubeward_lookup";
+
 thread_local! {
-    /// The data of the run being evaluated on this thread: `{"inventory": ..., "index": ...}`.
-    /// An evaluation runs on one thread from start to end, so the run it belongs to sets it
-    /// for its duration (see [`RunScope`]); runs on other threads, at the same time, do not
-    /// see it.
-    static RUN: RefCell<RegoValue> = const { RefCell::new(RegoValue::Undefined) };
+    /// The run being evaluated on this thread. An evaluation runs on one thread from start to
+    /// end, so the run it belongs to sets it for its duration (see [`RunScope`]); runs on
+    /// other threads, at the same time, do not see it.
+    static CURRENT: RefCell<Current> = const {
+        RefCell::new(Current { run: RegoValue::Undefined, reads: None })
+    };
 }
 
-/// Makes a run's data the one [`RUN_FUNCTION`] returns on this thread, until dropped.
+struct Current {
+    /// `{"inventory": ..., "index": ...}`.
+    run: RegoValue,
+    /// What the evaluation in progress read of the run, when it is recorded.
+    reads: Option<Reads>,
+}
+
+/// What one evaluation read of its run: the paths it looked up and what they held, and
+/// whether it read the inventory or the indexes whole (then its result depends on anything).
+#[derive(Debug, Default)]
+struct Reads {
+    lookups: Vec<(RegoValue, RegoValue)>,
+    whole: bool,
+}
+
+/// Makes a run's data the one the host functions return on this thread, until dropped.
 struct RunScope {
-    previous: RegoValue,
+    previous: Current,
 }
 
 impl RunScope {
-    fn enter(run: &RegoValue) -> Self {
+    fn enter(run: &RegoValue, record: bool) -> Self {
+        let current = Current {
+            run: run.clone(),
+            reads: record.then(Reads::default),
+        };
         RunScope {
-            previous: RUN.with(|current| current.replace(run.clone())),
+            previous: CURRENT.with(|cell| cell.replace(current)),
         }
+    }
+
+    /// What the evaluations in this scope read, if it recorded them.
+    fn reads(&self) -> Option<Reads> {
+        CURRENT.with(|cell| cell.borrow_mut().reads.take())
     }
 }
 
 impl Drop for RunScope {
     fn drop(&mut self) {
-        let previous = std::mem::replace(&mut self.previous, RegoValue::Undefined);
-        RUN.with(|current| current.replace(previous));
+        let previous = std::mem::replace(
+            &mut self.previous,
+            Current {
+                run: RegoValue::Undefined,
+                reads: None,
+            },
+        );
+        CURRENT.with(|cell| cell.replace(previous));
     }
 }
 
 /// `kubeward_run(key)`: the run's value at `key`, undefined outside a run.
 fn run_value(mut args: Vec<RegoValue>) -> anyhow::Result<RegoValue> {
     let key = args.pop().unwrap_or(RegoValue::Undefined);
-    Ok(RUN.with(|current| match &*current.borrow() {
-        RegoValue::Object(fields) => fields.get(&key).cloned().unwrap_or(RegoValue::Undefined),
-        _ => RegoValue::Undefined,
+    Ok(CURRENT.with(|cell| {
+        let mut current = cell.borrow_mut();
+        if let Some(reads) = current.reads.as_mut() {
+            reads.whole = true;
+        }
+        value_at(&current.run, [&key])
     }))
+}
+
+/// `kubeward_lookup(path)`: the run's value at `path`, undefined when it holds none there.
+fn lookup_value(mut args: Vec<RegoValue>) -> anyhow::Result<RegoValue> {
+    let path = args.pop().unwrap_or(RegoValue::Undefined);
+    let RegoValue::Array(keys) = &path else {
+        return Ok(RegoValue::Undefined);
+    };
+    Ok(CURRENT.with(|cell| {
+        let mut current = cell.borrow_mut();
+        let value = value_at(&current.run, keys.iter());
+        if let Some(reads) = current.reads.as_mut() {
+            reads.lookups.push((path.clone(), value.clone()));
+        }
+        value
+    }))
+}
+
+/// The value at a path of keys into nested objects.
+fn value_at<'a>(root: &RegoValue, keys: impl IntoIterator<Item = &'a RegoValue>) -> RegoValue {
+    let mut value = root;
+    for key in keys {
+        match value {
+            RegoValue::Object(fields) => match fields.get(key) {
+                Some(inner) => value = inner,
+                None => return RegoValue::Undefined,
+            },
+            _ => return RegoValue::Undefined,
+        }
+    }
+    value.clone()
 }
 
 /// The selected rules compiled into one engine, with their parameters as data.
@@ -145,6 +213,9 @@ impl Program {
         let mut errors = Vec::new();
         engine
             .add_extension(RUN_FUNCTION.to_owned(), 1, Box::new(run_value))
+            .and_then(|()| {
+                engine.add_extension(LOOKUP_FUNCTION.to_owned(), 1, Box::new(lookup_value))
+            })
             .and_then(|()| engine.add_policy("<kubeward run>".to_owned(), RUN_MODULE.to_owned()))
             .map_err(|err| vec![RuleError::new("<kubeward run>", None, err.to_string())])?;
         for library in catalog.libraries() {
@@ -226,7 +297,7 @@ impl Program {
     /// its indexes (rules/lib/index.rego) as `data.kubeward.index`.
     pub(crate) fn evaluator(&self, inventory: RegoValue) -> Result<Evaluator, String> {
         let index = {
-            let _run = RunScope::enter(&object([("inventory", inventory.clone())]));
+            let _run = RunScope::enter(&object([("inventory", inventory.clone())]), false);
             query_value(
                 &mut self.libraries.clone(),
                 &format!("data.{INDEX_PACKAGE}"),
@@ -238,6 +309,7 @@ impl Program {
             run,
             rules: Arc::clone(&self.rules),
             batches: Arc::clone(&self.batches),
+            checked: BTreeMap::new(),
         })
     }
 
@@ -268,9 +340,24 @@ impl Program {
         Ok(())
     }
 
+    /// What identifies this program and its clones: the same compiled rules and data.
+    pub(crate) fn id(&self) -> ProgramId {
+        ProgramId(Arc::clone(&self.rules))
+    }
+
     /// Whether any compiled rule looks at objects of this kind.
     pub(crate) fn wants(&self, kind: &str) -> bool {
         self.rules.iter().any(|rule| rule.kinds.matches(kind))
+    }
+}
+
+/// Identifies a [`Program`] and its clones.
+#[derive(Debug, Clone)]
+pub(crate) struct ProgramId(Arc<[CompiledRule]>);
+
+impl PartialEq for ProgramId {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
@@ -282,6 +369,9 @@ pub(crate) struct Evaluator {
     run: RegoValue,
     rules: Arc<[CompiledRule]>,
     batches: Arc<[Batch]>,
+    /// Lookups of an earlier run checked against this one: path → (the value recorded
+    /// then, this run's value when it is the same).
+    checked: BTreeMap<RegoValue, (RegoValue, Option<RegoValue>)>,
 }
 
 impl std::fmt::Debug for Evaluator {
@@ -293,15 +383,80 @@ impl std::fmt::Debug for Evaluator {
 /// The outcome of one rule on one object.
 pub(crate) type RuleOutcome = (usize, Result<Vec<RawFinding>, String>);
 
+/// The outcomes of an object's rules in one run, with what they looked up of that run: valid
+/// in a later run for the same object as long as every lookup returns the same value.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcomes {
+    pub(crate) outcomes: Vec<RuleOutcome>,
+    lookups: Vec<(RegoValue, RegoValue)>,
+}
+
 impl Evaluator {
     /// Runs every rule that looks at `kind` with `input` as the object.
     pub(crate) fn evaluate(&mut self, input: RegoValue, kind: &str) -> Vec<RuleOutcome> {
+        let _run = RunScope::enter(&self.run, false);
+        self.evaluate_in_run(input, kind)
+    }
+
+    /// As [`Evaluator::evaluate`], reusing `previous` (the outcomes of the same object in an
+    /// earlier run) when what its rules looked up is unchanged. Also returns the outcomes to
+    /// keep for the next run, unless the rules read the inventory or indexes whole, and
+    /// whether `previous` was reused.
+    pub(crate) fn evaluate_again(
+        &mut self,
+        input: RegoValue,
+        kind: &str,
+        previous: Option<&Outcomes>,
+    ) -> (Vec<RuleOutcome>, Option<Outcomes>, bool) {
+        if let Some(valid) = previous.and_then(|p| self.revalidate(p)) {
+            return (valid.outcomes.clone(), Some(valid), true);
+        }
+        let run = RunScope::enter(&self.run, true);
+        let outcomes = self.evaluate_in_run(input, kind);
+        let kept = run
+            .reads()
+            .filter(|reads| !reads.whole)
+            .map(|reads| Outcomes {
+                outcomes: outcomes.clone(),
+                lookups: reads.lookups,
+            });
+        (outcomes, kept, false)
+    }
+
+    /// `previous` again if every lookup it made returns the same value in this run, with
+    /// the values of this run: objects evaluated in one run share their lookups' values, so
+    /// that in the next run each path is compared in depth once (see [`Evaluator::checked`])
+    /// and the other objects' values match by pointer.
+    fn revalidate(&mut self, previous: &Outcomes) -> Option<Outcomes> {
+        let mut lookups = Vec::with_capacity(previous.lookups.len());
+        for (path, recorded) in &previous.lookups {
+            let current = match self.checked.get(path) {
+                Some((seen, current)) if seen == recorded => current.clone(),
+                _ => {
+                    let RegoValue::Array(keys) = path else {
+                        return None;
+                    };
+                    let now = value_at(&self.run, keys.iter());
+                    let current = (now == *recorded).then_some(now);
+                    self.checked
+                        .insert(path.clone(), (recorded.clone(), current.clone()));
+                    current
+                }
+            }?;
+            lookups.push((path.clone(), current));
+        }
+        Some(Outcomes {
+            outcomes: previous.outcomes.clone(),
+            lookups,
+        })
+    }
+
+    fn evaluate_in_run(&mut self, input: RegoValue, kind: &str) -> Vec<RuleOutcome> {
         let members = self.members(kind);
         if members.is_empty() {
             return Vec::new();
         }
         self.engine.set_input(input);
-        let _run = RunScope::enter(&self.run);
         if let Some(batch) = self.batches.iter().find(|batch| batch.members == members) {
             // One evaluation for all of them; should any rule fail, each is run on its own
             // below so that the error is reported against the rule that raised it.

@@ -8,7 +8,7 @@ mod meta;
 mod value;
 
 pub use doc::{catalog_entry, markdown};
-pub(crate) use engine::{Evaluator, Program, RawFinding};
+pub(crate) use engine::{Outcomes, Program, ProgramId, RawFinding, RuleOutcome};
 pub use meta::{RuleError, RuleMeta, default_params, parse_metadata};
 pub(crate) use value::to_rego;
 

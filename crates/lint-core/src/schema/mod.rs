@@ -203,6 +203,17 @@ impl Schemas {
         Checked::Validated(violations)
     }
 
+    /// Whether the kind is validated against an embedded schema: then the outcome of an
+    /// object depends on the object alone, not on the run's CRDs.
+    pub(crate) fn is_embedded(&self, api_version: &str, kind: &str) -> bool {
+        bundle::bundle().is_ok_and(|bundle| {
+            matches!(
+                (bundle.kind_name(api_version, kind), bundle.version_slot(self.minor)),
+                (Some(name), Some(slot)) if bundle.has(slot, name)
+            )
+        })
+    }
+
     /// The validator for a kind: embedded at the target version, a CRD of the run, or the
     /// catalogue, in that order.
     fn validator(
