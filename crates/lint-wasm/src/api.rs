@@ -205,7 +205,8 @@ impl Session {
 
     /// Lints the files: the JSON report of `kubeward lint --format json`, byte for byte the
     /// same when positions are counted in UTF-8 (the default). With `"position-encoding":
-    /// "utf-16"`, every position also has `utf16Column` and `utf16Offset`.
+    /// "utf-16"`, every position also has `utf16Column` and `utf16Offset` (and the JSON is
+    /// compact).
     ///
     /// ```
     /// use lint_wasm::api::{InputFile, Session};
@@ -219,14 +220,14 @@ impl Session {
         let inputs = Inputs::split(files, &options.config);
         let sources = sources(&inputs.files, &options.config)?;
         let report = self.compiled(&options, &inputs)?.relint(&sources);
-        let text = report::json(&report, &sources);
         match options.encoding {
-            Encoding::Utf8 => Ok(text),
+            Encoding::Utf8 => Ok(report::json(&report, &sources)),
             Encoding::Utf16 => {
-                let mut value: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+                let mut value = report::json_value(&report, &sources);
                 let mut writer = PositionWriter::new(&sources, Encoding::Utf16);
                 writer.add_utf16(&mut value);
-                Ok(pretty(&value))
+                // Compact: an editor lints on every keystroke and parses the text at once.
+                serde_json::to_string(&value).map_err(|err| err.to_string())
             }
         }
     }

@@ -114,7 +114,18 @@ pub fn write_json(
     sources: &SourceSet,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let document = Document {
+    serde_json::to_writer_pretty(&mut *out, &document(report, sources))?;
+    out.write_all(b"\n")
+}
+
+/// The report as a JSON value, for callers that add to it before writing it.
+pub fn json_value(report: &Report, sources: &SourceSet) -> serde_json::Value {
+    // Serializing to a value fails only if serialization does, which these types never do.
+    serde_json::to_value(document(report, sources)).unwrap_or_default()
+}
+
+fn document<'a>(report: &'a Report, sources: &'a SourceSet) -> Document<'a> {
+    Document {
         version: JSON_FORMAT_VERSION,
         tool: Tool {
             name: "kubeward",
@@ -122,7 +133,5 @@ pub fn write_json(
         },
         diagnostics: Diagnostics { report, sources },
         summary: report.summary(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    out.write_all(b"\n")
+    }
 }

@@ -19,7 +19,7 @@ pub use github::{
     escape_data as github_escape_data, escape_property as github_escape_property, github,
 };
 pub use human::{HumanOptions, human, snippet_error};
-pub use json::{JSON_FORMAT_VERSION, json, write_json};
+pub use json::{JSON_FORMAT_VERSION, json, json_value, write_json};
 pub use junit::junit;
 pub use paths::{PathBase, encode_uri_path, file_uri};
 pub use sarif::{FINGERPRINT_KEY, SRCROOT, sarif};

@@ -151,7 +151,7 @@ pub(crate) struct Program {
 }
 
 /// The rules that look at one group of kinds, evaluated together: one generated rule,
-/// `data.kubeward.batch.<n>.findings`, maps each rule's position to its `deny` set, so one
+/// `data.kubeward.batch.b<n>`, maps each rule's position to its `deny` set, so one
 /// evaluation per object runs them all and the helpers they share (plain rules over `input`)
 /// are computed once per object instead of once per rule.
 #[derive(Debug)]
@@ -259,11 +259,9 @@ impl Program {
             return Err(errors);
         }
         let batches = batches(&rules);
-        for (number, batch) in batches.iter().enumerate() {
-            let display = format!("<kubeward batch {number}>");
-            if let Err(err) =
-                engine.add_policy(display.clone(), batch_source(number, batch, &rules))
-            {
+        if !batches.is_empty() {
+            let display = "<kubeward batches>".to_owned();
+            if let Err(err) = engine.add_policy(display.clone(), batch_source(&batches, &rules)) {
                 return Err(vec![RuleError::from_regorus(&display, &err.to_string())]);
             }
         }
@@ -553,29 +551,37 @@ fn batches(rules: &[CompiledRule]) -> Vec<Batch> {
         .enumerate()
         .map(|(number, members)| Batch {
             members,
-            query: format!("data.kubeward.batch.b{number}.findings"),
+            query: format!("data.kubeward.batch.b{number}"),
         })
         .collect()
 }
 
-fn batch_source(number: usize, batch: &Batch, rules: &[CompiledRule]) -> String {
-    // `findings := {"<position>": deny, ...}` would be undefined as a whole if one `deny` were:
-    // each rule's entry is a rule of its own, `{}` when its `deny` is undefined.
-    let mut source = format!("package kubeward.batch.b{number}\n\nimport rego.v1\n\n");
-    let mut entries = Vec::new();
-    for &position in &batch.members {
+/// The module of the batches, one package for all of them (regorus resolves a reference to
+/// `data` by visiting every module, so each module costs every object some time): a rule per
+/// batched rule, `r<position> := {"<position>": deny}`, and per batch the union of its
+/// members', `b<number>`.
+fn batch_source(batches: &[Batch], rules: &[CompiledRule]) -> String {
+    // `{"<position>": deny, ...}` would be undefined as a whole if one `deny` were: each
+    // rule's entry is a rule of its own, `{}` when its `deny` is undefined.
+    let mut source = String::from("package kubeward.batch\n\nimport rego.v1\n\n");
+    let mut members: Vec<usize> = batches.iter().flat_map(|b| b.members.clone()).collect();
+    members.sort_unstable();
+    members.dedup();
+    for position in members {
         if let Some(rule) = rules.get(position) {
             source.push_str(&format!(
                 "r{position} := {{\"{position}\": findings}} if {{\n\tfindings := {}\n}} else := {{}}\n\n",
                 rule.query
             ));
-            entries.push(format!("r{position}"));
         }
     }
-    source.push_str(&format!(
-        "findings := object.union_n([{}])\n",
-        entries.join(", ")
-    ));
+    for (number, batch) in batches.iter().enumerate() {
+        let entries: Vec<String> = batch.members.iter().map(|p| format!("r{p}")).collect();
+        source.push_str(&format!(
+            "b{number} := object.union_n([{}])\n\n",
+            entries.join(", ")
+        ));
+    }
     source
 }
 
