@@ -35,9 +35,6 @@ matches(selector, labels) if data.kubeward.lib.selector_matches(selector_of(sele
 # The labels a workload's pods get ({} when missing or null).
 labels_of(obj) := object_of(data.kubeward.lib.pod_labels(obj))
 
-# Every workload of the run in a namespace.
-workloads(ns) := [entry[1] | some entry in data.kubeward.lib.run_lookup(["index", "workloads", ns], set())]
-
 # Whether the namespace holds a workload.
 has_workloads(ns) if data.kubeward.lib.run_lookup(["index", "namespaces_with_workloads", ns], false)
 
