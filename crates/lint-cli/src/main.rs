@@ -27,6 +27,12 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // mimalloc advises huge pages for its arenas. The kernel then backs every 2 MiB of them
+    // that is touched with a zeroed huge page, so a run's peak memory (RSS) is about 10%
+    // higher for no gain in speed; a short-lived process has little use for them. Failure
+    // (an old kernel) changes nothing else.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let args = Args::parse();
     let result = match args.command {
         Command::Lint(lint) => run_lint(&lint),
@@ -129,14 +135,18 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     for problem in &inputs.unreadable {
         eprintln!("error: {problem}");
     }
-    if !inputs.unreadable.is_empty() {
-        return Ok(EXIT_ERROR);
-    }
-    Ok(if report.fails(fail_on) {
+    let code = if !inputs.unreadable.is_empty() {
+        EXIT_ERROR
+    } else if report.fails(fail_on) {
         EXIT_FINDINGS
     } else {
         0
-    })
+    };
+    // The process ends here. Freeing the compiled rules, the files and the findings one
+    // allocation at a time takes longer than the operating system's taking the memory back
+    // (2 ms of the 45 ms that linting one small file takes).
+    std::mem::forget((linter, sources, report));
+    Ok(code)
 }
 
 /// Writes a report or baseline file, creating its directory.

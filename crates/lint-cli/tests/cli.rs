@@ -1050,9 +1050,12 @@ fn changed_since_lints_the_changed_files_with_the_rest_as_context() {
 /// --path .`; it needs the same dependencies.
 #[test]
 fn root_package_has_the_dependencies_of_lint_cli() {
-    fn dependencies(path: &Path) -> Vec<String> {
+    fn dependencies(path: &Path, header: &str) -> Vec<String> {
         let text = std::fs::read_to_string(path).unwrap();
-        let section = text.split("\n[dependencies]\n").nth(1).unwrap();
+        let section = text
+            .split(&format!("\n{header}\n"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{} has no {header}", path.display()));
         let mut lines: Vec<String> = section
             .lines()
             .take_while(|l| !l.starts_with('['))
@@ -1063,10 +1066,16 @@ fn root_package_has_the_dependencies_of_lint_cli() {
         lines
     }
     let root = workspace();
-    assert_eq!(
-        dependencies(&root.join("Cargo.toml")),
-        dependencies(&root.join("crates/lint-cli/Cargo.toml"))
-    );
+    for header in [
+        "[dependencies]",
+        "[target.'cfg(target_os = \"linux\")'.dependencies]",
+    ] {
+        assert_eq!(
+            dependencies(&root.join("Cargo.toml"), header),
+            dependencies(&root.join("crates/lint-cli/Cargo.toml"), header),
+            "{header}"
+        );
+    }
 }
 
 /// The GitHub Action's lint step, run as the runner would: inputs as variables, the

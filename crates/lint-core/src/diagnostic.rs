@@ -125,8 +125,8 @@ pub enum SuppressionKind {
 /// A finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// The rule.
-    pub rule: RuleRef,
+    /// The rule (shared by its findings).
+    pub rule: Arc<RuleRef>,
     /// The severity after configuration.
     pub severity: Severity,
     /// One sentence naming the object and the value at fault.
@@ -139,11 +139,11 @@ pub struct Diagnostic {
     pub help: Option<Arc<str>>,
     /// Where the rule is documented.
     pub url: Option<Arc<str>>,
-    /// The object, when the finding is about one.
-    pub object: Option<ObjectRef>,
+    /// The object, when the finding is about one (shared by its findings).
+    pub object: Option<Arc<ObjectRef>>,
     /// Set when a suppression matched; suppressed findings are kept for formats that
     /// record them (SARIF) and left out of the others.
-    pub suppressed: Option<Suppression>,
+    pub suppressed: Option<Box<Suppression>>,
 }
 
 impl Diagnostic {

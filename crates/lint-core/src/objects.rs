@@ -1,6 +1,8 @@
 //! Kubernetes objects found in parsed documents, and the inventory of a whole run that
 //! cross-resource rules query.
 
+use std::sync::Arc;
+
 use crate::diagnostic::ObjectRef;
 use crate::source::{SourceId, TextRange};
 use crate::yaml::{Document, Node, PathSegment, Value};
@@ -14,8 +16,9 @@ pub struct Object {
     pub document: usize,
     /// The object's mapping.
     pub node: Node,
-    /// `apiVersion`, `kind`, `metadata.namespace`, `metadata.name`.
-    pub identity: ObjectRef,
+    /// `apiVersion`, `kind`, `metadata.namespace`, `metadata.name` (shared by the object's
+    /// findings).
+    pub identity: Arc<ObjectRef>,
 }
 
 /// A document that is not a readable Kubernetes object.
@@ -183,12 +186,12 @@ fn object(source: SourceId, document: usize, node: Node) -> Result<Object, Inval
             .and_then(Node::as_str)
             .map(str::to_owned)
     };
-    let identity = ObjectRef {
+    let identity = Arc::new(ObjectRef {
         api_version,
         kind,
         namespace: text_of("namespace"),
         name: text_of("name").or_else(|| text_of("generateName")),
-    };
+    });
     Ok(Object {
         source,
         document,

@@ -159,11 +159,11 @@ impl Linter {
                 };
                 entry.1 = true;
                 if diagnostic.suppressed.is_none() {
-                    diagnostic.suppressed = Some(Suppression {
+                    diagnostic.suppressed = Some(Box::new(Suppression {
                         kind: SuppressionKind::InSource,
                         span: Some(directive.span),
                         reason: directive.reason.clone(),
-                    });
+                    }));
                 }
             }
         }

@@ -865,3 +865,127 @@ fn relinting_after_edits_reports_what_a_fresh_lint_does() {
     }
     assert!(!cache.is_empty());
 }
+
+/// A lint parses each document again to locate its findings (it does not keep the trees of
+/// the objects), while a relint keeps the trees: both must put every finding, related
+/// location and suppression at the same place, in documents that start mid-file, with
+/// comments, directives, anchors, flow style, `List` items and a CRD with its resource.
+#[test]
+fn findings_are_located_the_same_whether_trees_are_kept_or_parsed_again() {
+    let manifest = r#"# the first document has no marker
+apiVersion: v1
+kind: Pod
+metadata: {name: first, namespace: shop}
+spec:
+  containers: [{name: c, image: "nginx:latest"}]
+--- # a comment on the marker
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: item
+    namespace: shop
+    annotations:
+      kubeward.io/ignore: image-latest-tag -- pinned elsewhere
+  spec:
+    serviceAccountName: missing
+    containers:
+    - name: c
+      image: nginx:latest
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web, namespace: shop}
+  spec:
+    selector: {matchLabels: {app: web}}
+    replicas: 1
+    template:
+      metadata: {labels: {app: web}}
+      spec:
+        containers:
+        - &container {name: c, image: "busybox:latest", securityContext: {privileged: true}}
+        - <<: *container
+          name: d
+...
+%YAML 1.2
+---
+{apiVersion: v1, kind: Pod, metadata: {name: flow, namespace: shop}, spec: {containers: [{name: c, image: "nginx:latest"}]}}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, properties: {size: {type: integer}}}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w, namespace: shop}
+spec: {size: big}
+"#;
+    // Its finding points at the Deployment's replicas, in the List of the other file.
+    let budget = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: shop}\nspec:\n  minAvailable: 1\n  selector: {matchLabels: {app: web}}\n";
+    let set = sources(&[("all.yaml", manifest), ("budget.yaml", budget)]);
+    let config = Config {
+        select: Some(vec!["all".to_owned()]),
+        ..Config::default()
+    };
+    let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
+    let parsed_again = linter.lint(&set);
+    let kept = linter.relint(&set, &mut LintCache::new());
+    assert_eq!(parsed_again.diagnostics, kept.diagnostics);
+    // Findings in every object, suppressed ones and related locations among them.
+    let line = |span: lint_core::Span| {
+        set.get(span.source)
+            .unwrap()
+            .position(span.range.start)
+            .line
+    };
+    let lines: std::collections::BTreeSet<u32> = parsed_again
+        .diagnostics
+        .iter()
+        .filter(|d| d.primary.span.source == set.find("all.yaml").unwrap())
+        .map(|d| line(d.primary.span))
+        .collect();
+    // The first document, a List item, an anchor and a merge, the flow document after a
+    // directive, the custom resource after its CRD.
+    for n in [6, 22, 33, 35, 39, 61] {
+        assert!(lines.contains(&n), "no finding on line {n}: {lines:?}");
+    }
+    assert!(
+        parsed_again
+            .diagnostics
+            .iter()
+            .any(|d| d.suppressed.is_some())
+    );
+    let budget_finding = parsed_again
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.name == "pod-disruption-budget-blocks-eviction")
+        .unwrap();
+    assert_eq!(
+        budget_finding
+            .related
+            .iter()
+            .map(|label| (label.span.source, line(label.span)))
+            .collect::<Vec<_>>(),
+        [(set.find("all.yaml").unwrap(), 28)]
+    );
+    assert!(
+        parsed_again
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.name == "schema-violation" && d.message.contains("spec.size"))
+    );
+}

@@ -8,6 +8,7 @@ mod setup;
 
 pub use setup::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, SetupError, parse_kube_version};
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use crate::rules::{
 use crate::schema::Checked;
 use crate::source::{Role, SourceFile, SourceId, SourceSet, Span, TextRange};
 use crate::suppress::{self, Directive};
-use crate::yaml::{self, YamlErrorKind, first_line};
+use crate::yaml::{self, Node, YamlErrorKind, first_line};
 
 /// A configured linter: rules compiled, ready to lint any number of source sets.
 #[derive(Debug, Clone)]
@@ -46,6 +47,7 @@ pub struct Linter {
 /// What every finding of a rule repeats, allocated once per rule rather than per finding.
 #[derive(Debug, Clone)]
 pub(crate) struct RuleTexts {
+    pub(crate) rule: Arc<RuleRef>,
     pub(crate) help: Arc<str>,
     pub(crate) url: Option<Arc<str>>,
 }
@@ -53,6 +55,10 @@ pub(crate) struct RuleTexts {
 impl RuleTexts {
     pub(crate) fn of(rule: &Rule) -> Self {
         RuleTexts {
+            rule: Arc::new(RuleRef {
+                id: rule.meta.id.clone(),
+                name: rule.meta.name.clone(),
+            }),
             help: rule.meta.remediation.as_str().into(),
             url: rule.url().map(Into::into),
         }
@@ -132,18 +138,23 @@ impl Linter {
         self.run(sources, Some(cache))
     }
 
-    fn run(&self, sources: &SourceSet, mut cache: Option<&mut LintCache>) -> Report {
+    fn run(&self, sources: &SourceSet, cache: Option<&mut LintCache>) -> Report {
         // A chart's own files are templates; their rendered output is linted instead.
         let files: Vec<(SourceId, &SourceFile)> = sources
             .iter()
             .filter(|(_, file)| file.role() != Role::Chart)
             .collect();
-        let parsed: Vec<FileOutcome> =
-            par_map(files, |(id, file)| self.read_file(sources, id, file));
+        let keep_trees = cache.is_some();
+        let parsed: Vec<FileOutcome> = par_map(files, |(id, file)| {
+            self.read_file(sources, id, file, keep_trees)
+        });
 
-        let mut diagnostics = Vec::new();
+        // Every finding of the run ends up in one vector, which is sorted; built from the
+        // parts below with its final capacity, so that growing it never holds two copies
+        // (at 100,000 objects it takes ~100 MiB).
+        let mut early = Vec::new();
         for problem in sources.chart_problems() {
-            diagnostics.extend(self.core_diagnostic(
+            early.extend(self.core_diagnostic(
                 core_ids::RENDER_ERROR,
                 problem.message.clone(),
                 problem.span,
@@ -153,7 +164,7 @@ impl Linter {
         let mut objects = Vec::new();
         let mut directives = Vec::new();
         for outcome in parsed {
-            diagnostics.extend(outcome.diagnostics);
+            early.extend(outcome.diagnostics);
             objects.extend(outcome.objects);
             directives.extend(outcome.directives);
         }
@@ -168,54 +179,22 @@ impl Linter {
                     .is_some_and(SourceFile::is_reported)
             })
             .count();
-        match self.program.evaluator(inventory) {
-            Ok(evaluator) => {
-                let targets: Vec<(usize, &LoadedObject)> = objects
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, loaded)| {
-                        sources
-                            .get(loaded.object.source)
-                            .is_some_and(SourceFile::is_reported)
-                            && self.program.wants(&loaded.object.identity.kind)
-                    })
-                    .collect();
-                let previous = cache.as_deref().map(|cache| &cache.objects);
-                let found = par_map_init(
-                    targets,
-                    || evaluator.clone(),
-                    |evaluator, (index, loaded)| {
-                        let kind = &loaded.object.identity.kind;
-                        let (outcomes, kept, reused) = match previous {
-                            None => (evaluator.evaluate(loaded.value.clone(), kind), None, false),
-                            Some(previous) => evaluator.evaluate_again(
-                                loaded.value.clone(),
-                                kind,
-                                previous.get(&loaded.value),
-                            ),
-                        };
-                        let located = self.located(outcomes, &objects, index, loaded);
-                        (
-                            located,
-                            kept.map(|kept| (loaded.value.clone(), kept)),
-                            reused,
-                        )
+        for (index, loaded) in objects.iter().enumerate() {
+            for (range, value) in &loaded.ignores {
+                directives.push(suppress::annotation_directive(
+                    index,
+                    Span {
+                        source: loaded.object.source,
+                        range: *range,
                     },
-                );
-                let mut kept = BTreeMap::new();
-                let mut reused = 0;
-                for (located, outcomes, was_reused) in found {
-                    diagnostics.extend(located);
-                    kept.extend(outcomes);
-                    reused += usize::from(was_reused);
-                }
-                if let Some(cache) = cache.as_deref_mut() {
-                    cache.objects = kept;
-                    cache.reused = reused;
-                }
+                    value,
+                ));
             }
+        }
+        let evaluator = match self.program.evaluator(inventory) {
+            Ok(evaluator) => Some(evaluator),
             Err(message) => {
-                if let Some(diagnostic) = self.core_diagnostic(
+                early.extend(self.core_diagnostic(
                     core_ids::RULE_ERROR,
                     format!("rules could not be given the inventory: {message}"),
                     Span {
@@ -223,32 +202,105 @@ impl Linter {
                         range: TextRange::empty(0),
                     },
                     None,
-                ) {
-                    diagnostics.push(diagnostic);
-                }
+                ));
+                None
             }
-        }
+        };
+        let (previous, previous_schemas) = match cache.as_deref() {
+            Some(cache) => (Some(&cache.objects), Some(&cache.schemas)),
+            None => (None, None),
+        };
+        let schema_run = self.schema_run(&objects, previous_schemas);
 
-        diagnostics.extend(self.check_schemas(
-            sources,
-            &objects,
-            cache.map(|cache| &mut cache.schemas),
-        ));
-
-        for (index, loaded) in objects.iter().enumerate() {
-            for node in loaded.object.annotations(suppress::ANNOTATION) {
-                if let Some(value) = node.as_str() {
-                    directives.push(suppress::annotation_directive(
+        let indexes: Vec<usize> = (0..objects.len()).collect();
+        let outcomes = par_map_init(
+            indexes,
+            || evaluator.clone(),
+            |evaluator, index| {
+                let mut outcome = ObjectOutcome::default();
+                let Some(loaded) = objects.get(index).filter(|loaded| {
+                    sources
+                        .get(loaded.object.source)
+                        .is_some_and(SourceFile::is_reported)
+                }) else {
+                    return outcome;
+                };
+                let node = node_of(sources, loaded);
+                let kind = &loaded.object.identity.kind;
+                if let Some(evaluator) = evaluator.as_mut().filter(|_| self.program.wants(kind)) {
+                    let (outcomes, kept, reused) = match previous {
+                        None => (evaluator.evaluate(loaded.value.clone(), kind), None, false),
+                        Some(previous) => evaluator.evaluate_again(
+                            loaded.value.clone(),
+                            kind,
+                            previous.get(&loaded.value),
+                        ),
+                    };
+                    outcome.located =
+                        self.located(sources, outcomes, &objects, index, loaded, &node);
+                    outcome.kept = kept.map(|kept| (loaded.value.clone(), kept));
+                    outcome.reused = reused;
+                }
+                if let Some(schema_run) = &schema_run {
+                    outcome.schema = self.check_schema(
+                        schema_run,
+                        sources,
                         index,
-                        Span {
-                            source: loaded.object.source,
-                            range: node.range,
-                        },
-                        value,
-                    ));
+                        loaded,
+                        &node,
+                        &mut outcome.located,
+                    );
                 }
+                // Kept until the run ends: without the room left by growing.
+                outcome.located.shrink_to_fit();
+                outcome
+            },
+        );
+
+        let mut kept = BTreeMap::new();
+        let mut reused = 0;
+        let mut found = Vec::with_capacity(outcomes.len());
+        let mut checked = Vec::new();
+        for (index, outcome) in outcomes.into_iter().enumerate() {
+            found.push(outcome.located);
+            kept.extend(outcome.kept);
+            reused += usize::from(outcome.reused);
+            checked.extend(outcome.schema.map(|schema| (index, schema)));
+        }
+        let schema = self.schema_summary(&objects, &checked);
+        let schemas_checked = schema_run.is_some();
+        drop(schema_run);
+        if let Some(cache) = cache {
+            if evaluator.is_some() {
+                cache.objects = kept;
+                cache.reused = reused;
+            }
+            if schemas_checked {
+                cache.schemas = checked
+                    .iter()
+                    .filter(|(_, schema)| schema.embedded)
+                    .filter_map(|(index, schema)| {
+                        Some((
+                            objects.get(*index)?.value.clone(),
+                            Arc::clone(&schema.checked),
+                        ))
+                    })
+                    .collect();
             }
         }
+        // Room for an unused-suppression finding per rule named by a directive, too.
+        let unused = directives
+            .iter()
+            .map(|directive| directive.rules.len().max(1))
+            .sum::<usize>();
+        let mut diagnostics = Vec::with_capacity(
+            early.len() + found.iter().map(Vec::len).sum::<usize>() + schema.len() + unused,
+        );
+        diagnostics.append(&mut early);
+        for located in found {
+            diagnostics.extend(located);
+        }
+        diagnostics.extend(schema);
         self.apply_suppressions(sources, &mut diagnostics, &mut directives);
         let mut values = ValuesFiles::default();
         for located in &mut diagnostics {
@@ -267,7 +319,9 @@ impl Linter {
                 .get(d.diagnostic.primary.span.source)
                 .map_or("", SourceFile::path)
         };
-        diagnostics.sort_by(|a, b| (path(a), a.sort_key()).cmp(&(path(b), b.sort_key())));
+        sort_in_place(&mut diagnostics, |a, b| {
+            (path(a), a.sort_key()).cmp(&(path(b), b.sort_key()))
+        });
         Report {
             diagnostics: diagnostics.into_iter().map(|d| d.diagnostic).collect(),
             files: sources
@@ -278,7 +332,15 @@ impl Linter {
         }
     }
 
-    fn read_file(&self, sources: &SourceSet, id: SourceId, file: &SourceFile) -> FileOutcome {
+    /// Parses a file into its objects and findings. With `keep_trees` (relinting in an
+    /// editor, where a lint of a few files must be quick), the objects keep their trees.
+    fn read_file(
+        &self,
+        sources: &SourceSet,
+        id: SourceId,
+        file: &SourceFile,
+        keep_trees: bool,
+    ) -> FileOutcome {
         let mut outcome = FileOutcome::default();
         let text = file.text();
         let span = |range: TextRange| Span { source: id, range };
@@ -321,8 +383,13 @@ impl Linter {
         }
         let mut objects = Vec::new();
         let mut invalid = Vec::new();
+        // Per object: its document's bytes, and its position among the document's objects.
+        let mut places = Vec::new();
         for (index, document) in parsed.documents.into_iter().enumerate() {
+            let range = document.range;
+            let before = objects.len();
             objects_of(id, index, document, &mut objects, &mut invalid);
+            places.extend((0..objects.len() - before).map(|item| (range, item)));
         }
         for InvalidObject { range, message } in invalid {
             outcome.push(self.core_diagnostic(
@@ -334,9 +401,29 @@ impl Linter {
         }
         outcome.objects = objects
             .into_iter()
-            .map(|object| LoadedObject {
-                value: to_rego(&object.node),
-                object,
+            .zip(places)
+            .map(|(mut object, (document_range, item))| {
+                let value = to_rego(&object.node);
+                let ignores = object
+                    .annotations(suppress::ANNOTATION)
+                    .filter_map(|node| Some((node.range, node.as_str()?.to_owned())))
+                    .collect();
+                // The tree, with the position of every node, takes more memory than the
+                // object's Rego value; workers parse the document again when they locate
+                // findings ([`node_of`]). The schema of a CRD is read from its tree.
+                let tree_kept = keep_trees || object.identity.kind == CRD_KIND;
+                if !tree_kept {
+                    let range = object.node.range;
+                    object.node = Node::new(range, yaml::Value::Null);
+                }
+                LoadedObject {
+                    value,
+                    object,
+                    tree_kept,
+                    document_range,
+                    item,
+                    ignores,
+                }
             })
             .collect();
         outcome.directives = suppress::comment_directives(id, file, &parsed.comments);
@@ -381,10 +468,12 @@ impl Linter {
     /// The diagnostics of the outcomes of an object's rules, at their nodes.
     fn located(
         &self,
+        sources: &SourceSet,
         outcomes: Vec<RuleOutcome>,
         objects: &[LoadedObject],
         index: usize,
         loaded: &LoadedObject,
+        node: &Node,
     ) -> Vec<Located> {
         let object = &loaded.object;
         let mut located = Vec::new();
@@ -398,13 +487,13 @@ impl Linter {
             match outcome {
                 Ok(findings) => {
                     for finding in findings {
-                        located.extend(
-                            self.locate(rule_index, rule, *severity, objects, index, finding),
-                        );
+                        located.extend(self.locate(
+                            sources, rule_index, *severity, objects, index, node, finding,
+                        ));
                     }
                 }
                 Err(message) => {
-                    let range = object.node.label_range();
+                    let range = node.label_range();
                     if let Some(mut diagnostic) = self.core_diagnostic(
                         core_ids::RULE_ERROR,
                         format!(
@@ -427,63 +516,60 @@ impl Linter {
     }
 
     /// Turns a rule's `{msg, path, related}` into a diagnostic at the node.
+    #[allow(clippy::too_many_arguments)]
     fn locate(
         &self,
+        sources: &SourceSet,
         rule_index: usize,
-        rule: &Rule,
         severity: Severity,
         objects: &[LoadedObject],
         index: usize,
+        node: &Node,
         finding: RawFinding,
     ) -> Option<Located> {
         let object = &objects.get(index)?.object;
-        let range = object.node.lookup(&finding.path).label_range();
+        let range = node.lookup(&finding.path).label_range();
         let related = finding
             .related
             .into_iter()
             .filter_map(|related| {
-                let target = match &related.object {
-                    None => object,
+                let (source, range) = match &related.object {
+                    None => (object.source, node.lookup(&related.path).label_range()),
                     Some((kind, namespace, name)) => {
-                        objects.iter().map(|l| &l.object).find(|o| {
+                        let target = objects.iter().find(|l| {
+                            let o = &l.object;
                             &o.identity.kind == kind
                                 && o.identity.name.as_deref() == Some(name.as_str())
                                 && namespace.as_deref().is_none_or(|ns| {
                                     o.effective_namespace(&self.default_namespace) == ns
                                 })
-                        })?
+                        })?;
+                        let node = node_of(sources, target);
+                        (
+                            target.object.source,
+                            node.lookup(&related.path).label_range(),
+                        )
                     }
                 };
                 Some(Label {
-                    span: Span {
-                        source: target.source,
-                        range: target.node.lookup(&related.path).label_range(),
-                    },
+                    span: Span { source, range },
                     message: related.msg,
                 })
             })
             .collect();
-        Some(Located {
-            diagnostic: Diagnostic {
-                rule: RuleRef {
-                    id: rule.meta.id.clone(),
-                    name: rule.meta.name.clone(),
-                },
-                severity,
-                message: finding.msg,
-                primary: Label {
-                    span: Span {
-                        source: object.source,
-                        range,
-                    },
-                    message: None,
-                },
-                related,
-                help: self.texts.get(rule_index).map(|t| Arc::clone(&t.help)),
-                url: self.texts.get(rule_index).and_then(|t| t.url.clone()),
-                object: Some(object.identity.clone()),
-                suppressed: None,
+        let mut diagnostic = self.diagnostic(
+            rule_index,
+            severity,
+            finding.msg,
+            Span {
+                source: object.source,
+                range,
             },
+            Some(Arc::clone(&object.identity)),
+        )?;
+        diagnostic.related = related;
+        Some(Located {
+            diagnostic,
             object: Some(index),
         })
     }
@@ -494,7 +580,7 @@ impl Linter {
         name: &str,
         message: String,
         span: Span,
-        object: Option<ObjectRef>,
+        object: Option<Arc<ObjectRef>>,
     ) -> Option<Located> {
         let index = self
             .catalog
@@ -502,27 +588,59 @@ impl Linter {
             .iter()
             .position(|r| r.is_core() && r.meta.name == name)?;
         let severity = self.enabled.get(index).copied().flatten()?;
-        let rule = self.catalog.rules().get(index)?;
         Some(Located {
-            diagnostic: Diagnostic {
-                rule: RuleRef {
-                    id: rule.meta.id.clone(),
-                    name: rule.meta.name.clone(),
-                },
-                severity,
-                message,
-                primary: Label {
-                    span,
-                    message: None,
-                },
-                related: Vec::new(),
-                help: self.texts.get(index).map(|t| Arc::clone(&t.help)),
-                url: self.texts.get(index).and_then(|t| t.url.clone()),
-                object,
-                suppressed: None,
-            },
+            diagnostic: self.diagnostic(index, severity, message, span, object)?,
             object: None,
         })
+    }
+
+    /// A finding of the catalogue rule at `index`, sharing the rule's texts.
+    fn diagnostic(
+        &self,
+        index: usize,
+        severity: Severity,
+        message: String,
+        span: Span,
+        object: Option<Arc<ObjectRef>>,
+    ) -> Option<Diagnostic> {
+        let texts = self.texts.get(index)?;
+        Some(Diagnostic {
+            rule: Arc::clone(&texts.rule),
+            severity,
+            message,
+            primary: Label {
+                span,
+                message: None,
+            },
+            related: Vec::new(),
+            help: Some(Arc::clone(&texts.help)),
+            url: texts.url.clone(),
+            object,
+            suppressed: None,
+        })
+    }
+}
+
+/// A stable sort that needs memory for an index per item rather than for half of the items
+/// (which, at 100,000 objects, are 60 MiB of findings): the indexes are sorted, then the
+/// items are moved to their places by following the permutation's cycles.
+fn sort_in_place<T>(items: &mut [T], compare: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| match (items.get(a), items.get(b)) {
+        (Some(a), Some(b)) => compare(a, b),
+        _ => std::cmp::Ordering::Equal,
+    });
+    // The item for place i is at order[i]; a place is done once order[i] == i.
+    for start in 0..order.len() {
+        let mut current = start;
+        while let Some(slot) = order.get_mut(current) {
+            let next = std::mem::replace(slot, current);
+            if next == start || next >= items.len() {
+                break;
+            }
+            items.swap(current, next);
+            current = next;
+        }
     }
 }
 
@@ -652,8 +770,85 @@ fn values_reference(action: &str) -> Option<Vec<&str>> {
 
 /// An object with its Rego value, converted once and shared by input and inventory.
 struct LoadedObject {
+    /// The object; its node is a placeholder unless `tree_kept` (see [`node_of`]).
     object: Object,
     value: RegoValue,
+    tree_kept: bool,
+    /// The bytes of its document.
+    document_range: TextRange,
+    /// Its position among the objects of its document (the items of a `List`).
+    item: usize,
+    /// Its `kubeward.io/ignore` annotations: where, and the value.
+    ignores: Vec<(TextRange, String)>,
+}
+
+/// The `kind` of CustomResourceDefinitions, whose trees are kept.
+const CRD_KIND: &str = "CustomResourceDefinition";
+
+/// An object's tree: the kept one, or its document parsed again (the whole file should the
+/// document alone read differently).
+fn node_of<'a>(sources: &SourceSet, loaded: &'a LoadedObject) -> Cow<'a, Node> {
+    let object = &loaded.object;
+    if loaded.tree_kept {
+        return Cow::Borrowed(&object.node);
+    }
+    let Some(text) = sources.get(object.source).map(SourceFile::text) else {
+        return Cow::Borrowed(&object.node);
+    };
+    // The object among those of a document of the file.
+    let item = |document: yaml::Document| {
+        let mut found = Vec::new();
+        objects_of(
+            object.source,
+            object.document,
+            document,
+            &mut found,
+            &mut Vec::new(),
+        );
+        found.into_iter().nth(loaded.item)
+    };
+    let range = loaded.document_range;
+    text.get(range.start as usize..range.end as usize)
+        .and_then(|document| {
+            let mut again = item(yaml::parse(document).documents.into_iter().next()?)?;
+            shift(&mut again.node, range.start);
+            (again.identity == object.identity).then_some(again.node)
+        })
+        .or_else(|| {
+            let document = yaml::parse(text)
+                .documents
+                .into_iter()
+                .nth(object.document)?;
+            item(document).map(|again| again.node)
+        })
+        .map_or(Cow::Borrowed(&object.node), Cow::Owned)
+}
+
+/// Moves every range of a tree parsed from a slice to the slice's place in its file.
+fn shift(node: &mut Node, by: u32) {
+    let moved = |range: TextRange| TextRange::new(range.start + by, range.end + by);
+    node.range = moved(node.range);
+    match &mut node.value {
+        yaml::Value::Seq(items) => items.iter_mut().for_each(|item| shift(item, by)),
+        yaml::Value::Map(entries) => {
+            for entry in entries {
+                entry.key_range = moved(entry.key_range);
+                shift(&mut entry.value, by);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What a worker found for one object.
+#[derive(Default)]
+struct ObjectOutcome {
+    /// Rule findings, then schema violations.
+    located: Vec<Located>,
+    /// The rules' outcomes to keep for the next run, by object.
+    kept: Option<(RegoValue, Outcomes)>,
+    reused: bool,
+    schema: Option<schema::SchemaOutcome>,
 }
 
 /// A diagnostic and the object it is about, for object-level suppressions.
@@ -711,4 +906,30 @@ fn par_map_init<T, S, R>(
 ) -> Vec<R> {
     let mut state = init();
     items.into_iter().map(|item| f(&mut state, item)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_in_place;
+
+    #[test]
+    fn sorting_in_place_is_a_stable_sort() {
+        // Pairs sorted by their first member; equal ones keep their order.
+        let mut state = 7u64;
+        let mut items: Vec<(u8, usize)> = (0..500)
+            .map(|i| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                ((state >> 59) as u8, i)
+            })
+            .collect();
+        let mut expected = items.clone();
+        expected.sort_by_key(|item| item.0);
+        sort_in_place(&mut items, |a, b| a.0.cmp(&b.0));
+        assert_eq!(items, expected);
+        let mut empty: Vec<u8> = Vec::new();
+        sort_in_place(&mut empty, Ord::cmp);
+        assert!(empty.is_empty());
+    }
 }

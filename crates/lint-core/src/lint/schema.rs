@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use regorus::Value as RegoValue;
 
-use super::{Linter, LoadedObject, Located, par_map};
+use super::{Linter, LoadedObject, Located};
 use crate::diagnostic::Label;
 use crate::rules::core_ids;
 use crate::schema::{Checked, CrdSchemas, Violation, ViolationKind, type_of};
-use crate::source::{SourceFile, SourceSet, Span};
+use crate::source::{SourceFile, SourceSet, Span, TextRange};
 use crate::yaml::{Node, PathSegment, Value};
 
 /// The (apiVersion, kind) pairs of the lifecycle table, each with whether the target version
@@ -32,85 +32,112 @@ pub(crate) fn lifecycle_at(
     pairs
 }
 
+/// Schema validation's part of a run.
+pub(super) struct SchemaRun<'a> {
+    /// The schemas of the run's CRDs.
+    crds: CrdSchemas,
+    /// Outcomes of the last run, by object (relinting only).
+    previous: Option<&'a BTreeMap<RegoValue, Arc<Checked>>>,
+}
+
+/// One object's schema check.
+pub(super) struct SchemaOutcome {
+    pub(super) checked: Arc<Checked>,
+    /// Whether its kind's schema is embedded (the outcome depends on the object alone).
+    pub(super) embedded: bool,
+    /// Where `schema-not-found` points when the object is the first of its kind.
+    kind_range: TextRange,
+}
+
 impl Linter {
-    /// Schema findings of a run. With `kept`, the outcomes of objects of embedded kinds (which
-    /// depend on the object alone) are taken from it when the same object was checked in the
-    /// last run, and it is left with this run's.
-    pub(super) fn check_schemas(
+    /// What schema validation needs for a run (the run's CRDs, and the outcomes of the last
+    /// run when relinting), or `None` when it is off.
+    pub(super) fn schema_run<'a>(
         &self,
-        sources: &SourceSet,
         objects: &[LoadedObject],
-        kept: Option<&mut BTreeMap<RegoValue, Arc<Checked>>>,
-    ) -> Vec<Located> {
+        previous: Option<&'a BTreeMap<RegoValue, Arc<Checked>>>,
+    ) -> Option<SchemaRun<'a>> {
         let wanted = [core_ids::SCHEMA_VIOLATION, core_ids::SCHEMA_NOT_FOUND]
             .iter()
             .any(|name| self.core_enabled(name));
-        if !wanted {
-            return Vec::new();
-        }
-        let crds = CrdSchemas::from_objects(objects.iter().map(|l| &l.object.node));
-        let targets: Vec<(usize, &LoadedObject)> = objects
-            .iter()
-            .enumerate()
-            .filter(|(_, loaded)| {
-                let identity = &loaded.object.identity;
-                sources
-                    .get(loaded.object.source)
-                    .is_some_and(SourceFile::is_reported)
-                    && self
-                        .lifecycle
-                        .get(&(identity.api_version.clone(), identity.kind.clone()))
-                        .is_none_or(|served| *served)
-            })
-            .collect();
-        let previous = kept.as_deref();
-        let checked = par_map(targets, |(index, loaded)| {
-            let identity = &loaded.object.identity;
-            let embedded = previous.is_some()
-                && self
-                    .schemas
-                    .is_embedded(&identity.api_version, &identity.kind);
-            let outcome = match previous
-                .filter(|_| embedded)
-                .and_then(|p| p.get(&loaded.value))
-            {
-                Some(outcome) => Arc::clone(outcome),
-                None => Arc::new(self.schemas.check(
-                    &crds,
-                    &identity.api_version,
-                    &identity.kind,
-                    &loaded.object.node,
-                )),
-            };
-            (index, loaded, outcome, embedded)
-        });
-        if let Some(kept) = kept {
-            *kept = checked
-                .iter()
-                .filter(|(_, _, _, embedded)| *embedded)
-                .map(|(_, loaded, outcome, _)| (loaded.value.clone(), Arc::clone(outcome)))
-                .collect();
-        }
+        wanted.then(|| SchemaRun {
+            crds: CrdSchemas::from_objects(objects.iter().map(|l| &l.object.node)),
+            previous,
+        })
+    }
 
+    /// Checks a reported object against its schema, adding its violations to `located`.
+    /// With a previous run, the outcome of an object of an embedded kind (which depends on
+    /// the object alone) is taken from it when the same object was checked then. `None` for
+    /// kinds the target version no longer serves, which `api-version-removed` reports.
+    pub(super) fn check_schema(
+        &self,
+        run: &SchemaRun<'_>,
+        sources: &SourceSet,
+        index: usize,
+        loaded: &LoadedObject,
+        node: &Node,
+        located: &mut Vec<Located>,
+    ) -> Option<SchemaOutcome> {
+        let identity = &loaded.object.identity;
+        if self
+            .lifecycle
+            .get(&(identity.api_version.clone(), identity.kind.clone()))
+            .is_some_and(|served| !*served)
+        {
+            return None;
+        }
+        let embedded = run.previous.is_some()
+            && self
+                .schemas
+                .is_embedded(&identity.api_version, &identity.kind);
+        let checked = match run
+            .previous
+            .filter(|_| embedded)
+            .and_then(|previous| previous.get(&loaded.value))
+        {
+            Some(checked) => Arc::clone(checked),
+            None => {
+                Arc::new(
+                    self.schemas
+                        .check(&run.crds, &identity.api_version, &identity.kind, node),
+                )
+            }
+        };
+        if let Checked::Validated(violations) = &*checked {
+            let file = sources.get(loaded.object.source);
+            for violation in violations {
+                located.extend(self.violation(file, index, loaded, node, violation));
+            }
+        }
+        Some(SchemaOutcome {
+            checked,
+            embedded,
+            kind_range: node.get("kind").unwrap_or(node).range,
+        })
+    }
+
+    /// `schema-not-found` once per kind that has no usable schema, at its first object.
+    pub(super) fn schema_summary(
+        &self,
+        objects: &[LoadedObject],
+        checked: &[(usize, SchemaOutcome)],
+    ) -> Vec<Located> {
         let mut located = Vec::new();
         // Kinds without a schema: (apiVersion, kind) → first object, object count, outcome.
-        let mut unchecked: BTreeMap<(&str, &str), (usize, usize, &Checked)> = BTreeMap::new();
-        for (index, loaded, outcome, _) in &checked {
-            match &**outcome {
-                Checked::Validated(violations) => {
-                    let file = sources.get(loaded.object.source);
-                    for violation in violations {
-                        located.extend(self.violation(file, *index, loaded, violation));
-                    }
-                }
-                Checked::NoSchema { .. } | Checked::BadSchema(_) => {
-                    let identity = &loaded.object.identity;
-                    let entry = unchecked
-                        .entry((identity.api_version.as_str(), identity.kind.as_str()))
-                        .or_insert((*index, 0, outcome));
-                    entry.1 += 1;
-                }
+        let mut unchecked: BTreeMap<(&str, &str), (usize, usize, &SchemaOutcome)> = BTreeMap::new();
+        for (index, outcome) in checked {
+            if matches!(&*outcome.checked, Checked::Validated(_)) {
+                continue;
             }
+            let Some(loaded) = objects.get(*index) else {
+                continue;
+            };
+            let identity = &loaded.object.identity;
+            let entry = unchecked
+                .entry((identity.api_version.as_str(), identity.kind.as_str()))
+                .or_insert((*index, 0, outcome));
+            entry.1 += 1;
         }
         for ((api_version, kind), (index, count, outcome)) in unchecked {
             // A built-in API of the lifecycle table that the target serves but the embedded
@@ -129,7 +156,7 @@ impl Linter {
                 n => format!("its {n} objects are not validated"),
             };
             let target = self.schemas.target();
-            let message = match outcome {
+            let message = match &*outcome.checked {
                 Checked::BadSchema(reason) => {
                     format!(
                         "the schema of {kind} ({api_version}) cannot be used, so {objects_text}: {reason}"
@@ -143,19 +170,14 @@ impl Linter {
                 },
                 Checked::Validated(_) => continue,
             };
-            let node = loaded
-                .object
-                .node
-                .get("kind")
-                .unwrap_or(&loaded.object.node);
             if let Some(mut diagnostic) = self.core_diagnostic(
                 core_ids::SCHEMA_NOT_FOUND,
                 message,
                 Span {
                     source: loaded.object.source,
-                    range: node.range,
+                    range: outcome.kind_range,
                 },
-                Some(loaded.object.identity.clone()),
+                Some(Arc::clone(&loaded.object.identity)),
             ) {
                 diagnostic.object = Some(index);
                 located.push(diagnostic);
@@ -169,10 +191,11 @@ impl Linter {
         file: Option<&SourceFile>,
         index: usize,
         loaded: &LoadedObject,
+        node: &Node,
         violation: &Violation,
     ) -> Option<Located> {
         let object = &loaded.object;
-        let found = object.node.lookup(&violation.path);
+        let found = node.lookup(&violation.path);
         let subject = format!(
             "{} {:?}",
             object.identity.kind,
@@ -251,7 +274,7 @@ impl Linter {
                 source: object.source,
                 range,
             },
-            Some(object.identity.clone()),
+            Some(Arc::clone(&object.identity)),
         )?;
         diagnostic.object = Some(index);
         if let Some(help) = help {
@@ -432,7 +455,7 @@ mod lifecycle_tests {
     #[test]
     fn the_lifecycle_table_matches_the_embedded_schemas() {
         let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default()).unwrap();
-        let table = linter.program.lifecycle().unwrap();
+        let table = crate::rules::Program::lifecycle(linter.catalog()).unwrap();
         let (oldest, newest) = (*VERSIONS.start(), *VERSIONS.end());
         let served: std::collections::BTreeMap<(String, String), Vec<u32>> = embedded_kinds()
             .unwrap()

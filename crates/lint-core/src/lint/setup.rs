@@ -150,7 +150,7 @@ impl Linter {
         });
         let mut program = Program::compile(&catalog, &selected_indexes, environment)
             .map_err(SetupError::Rules)?;
-        let lifecycle = program.lifecycle().map_err(|err| {
+        let lifecycle = Program::lifecycle(&catalog).map_err(|err| {
             SetupError::Rules(vec![RuleError::new("rules/lib/lifecycle.rego", None, err)])
         })?;
         // Computed once here rather than for every object by the rules that read it.

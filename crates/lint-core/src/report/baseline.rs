@@ -113,11 +113,11 @@ impl Report {
             };
             *left -= 1;
             matched += 1;
-            diagnostic.suppressed = Some(Suppression {
+            diagnostic.suppressed = Some(Box::new(Suppression {
                 kind: SuppressionKind::Baseline,
                 span: None,
                 reason: Some(format!("recorded in the baseline {name}")),
-            });
+            }));
         }
         matched
     }

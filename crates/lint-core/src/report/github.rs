@@ -94,10 +94,10 @@ mod tests {
         let mut sources = SourceSet::new();
         let id = sources.add(SourceFile::new("a.yaml", "key: |\n  one\n  two\n"));
         let diagnostic = |start, end| Diagnostic {
-            rule: RuleRef {
+            rule: std::sync::Arc::new(RuleRef {
                 id: "X1".into(),
                 name: "x".into(),
-            },
+            }),
             severity: Severity::Info,
             message: "50% done".into(),
             primary: Label {

@@ -81,7 +81,7 @@ fn diagnostic<'a>(sources: &'a SourceSet, d: &'a Diagnostic) -> Option<JsonDiagn
         file,
         start,
         end,
-        object: d.object.as_ref(),
+        object: d.object.as_deref(),
         help: d.help.as_deref(),
         url: d.url.as_deref(),
         related: d

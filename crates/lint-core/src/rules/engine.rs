@@ -8,12 +8,15 @@ use std::sync::Arc;
 
 use regorus::{Engine, Value as RegoValue};
 
-use super::{Catalog, KindSet, RuleError, value::json_to_rego};
+use super::{Catalog, KindSet, RuleError, declared_package, value::json_to_rego};
 use crate::yaml::PathSegment;
 
 /// The package whose rules index the inventory, evaluated once per run into
 /// `data.kubeward.index`.
 const INDEX_PACKAGE: &str = "kubeward.lib.index";
+
+/// The library of the API lifecycle table.
+const LIFECYCLE_PACKAGE: &str = "kubeward.lib.lifecycle";
 
 /// The run's own data, `data.kubeward.inventory` and `data.kubeward.index`, are rules that read
 /// it from the host. regorus analyses the whole policy again (schedules, loop hoisting, over
@@ -314,11 +317,21 @@ impl Program {
     /// The API lifecycle table of `rules/lib/lifecycle.rego` (apiVersion → kind →
     /// `{deprecated, removed, replacements}`), which the API lifecycle rules report from and
     /// schema validation defers to: one table for both.
-    pub(crate) fn lifecycle(&self) -> Result<serde_json::Value, String> {
-        let value = query_value(
-            &mut self.libraries.clone(),
-            "data.kubeward.lib.lifecycle.apis",
-        )?;
+    pub(crate) fn lifecycle(catalog: &Catalog) -> Result<serde_json::Value, String> {
+        // On an engine of its own: the table is a literal of its library, and preparing the
+        // engine of every library for it took longer than the query (start-up counts: the
+        // pre-commit hook lints a few files per commit).
+        let library = catalog
+            .libraries()
+            .iter()
+            .find(|library| declared_package(&library.text) == Some(LIFECYCLE_PACKAGE))
+            .ok_or_else(|| format!("no library declares `package {LIFECYCLE_PACKAGE}`"))?;
+        let mut engine = Engine::new();
+        engine.set_rego_v0(false);
+        engine
+            .add_policy(library.display.clone(), library.text.clone())
+            .map_err(|err| err.to_string())?;
+        let value = query_value(&mut engine, &format!("data.{LIFECYCLE_PACKAGE}.apis"))?;
         let text = value.to_json_str().map_err(|err| err.to_string())?;
         serde_json::from_str(&text).map_err(|err| err.to_string())
     }
