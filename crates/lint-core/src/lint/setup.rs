@@ -148,9 +148,13 @@ impl Linter {
                 "string": format!("{}.{}", kube_version.0, kube_version.1),
             },
         });
-        let mut program = Program::compile(&catalog, &selected_indexes, environment)
-            .map_err(SetupError::Rules)?;
-        let lifecycle = Program::lifecycle(&catalog).map_err(|err| {
+        // The API lifecycle table is computed while the rules compile.
+        let (program, lifecycle) = super::join(
+            || Program::compile(&catalog, &selected_indexes, environment),
+            || Program::lifecycle(&catalog),
+        );
+        let mut program = program.map_err(SetupError::Rules)?;
+        let lifecycle = lifecycle.map_err(|err| {
             SetupError::Rules(vec![RuleError::new("rules/lib/lifecycle.rego", None, err)])
         })?;
         // Computed once here rather than for every object by the rules that read it.

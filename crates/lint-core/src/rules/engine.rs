@@ -286,12 +286,17 @@ impl Program {
     /// again after its data changes): once, before the linter lints anything, so that neither
     /// the runs nor the clones that workers make of the engine prepare it again.
     pub(crate) fn prepare(&mut self) -> Result<(), String> {
-        for engine in [&mut self.engine, &mut self.libraries] {
+        let prepare = |engine: &mut Engine| {
             engine
                 .eval_query("true".to_owned(), false)
-                .map_err(|err| err.to_string())?;
-        }
-        Ok(())
+                .map(drop)
+                .map_err(|err| err.to_string())
+        };
+        let (rules, libraries) = crate::lint::join(
+            || prepare(&mut self.engine),
+            || prepare(&mut self.libraries),
+        );
+        rules.and(libraries)
     }
 
     /// An evaluator for one run, with the run's inventory as `data.kubeward.inventory` and
