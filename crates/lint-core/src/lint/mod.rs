@@ -227,49 +227,30 @@ impl Linter {
                 };
                 let node = node_of(sources, loaded);
                 let kind = &loaded.object.identity.kind;
-                // Rules and schema at the same time: when a run has few objects, compiling
-                // the schemas of their kinds is a good part of it.
-                let (rules, schema) = join(
-                    || {
-                        let evaluator = evaluator.as_mut().filter(|_| self.program.wants(kind))?;
-                        let (outcomes, kept, reused) = match previous {
-                            None => (evaluator.evaluate(loaded.value.clone(), kind), None, false),
-                            Some(previous) => evaluator.evaluate_again(
-                                loaded.value.clone(),
-                                kind,
-                                previous.get(&loaded.value),
-                            ),
-                        };
-                        let located =
-                            self.located(sources, outcomes, &objects, index, loaded, &node);
-                        Some((
-                            located,
-                            kept.map(|kept| (loaded.value.clone(), kept)),
-                            reused,
-                        ))
-                    },
-                    || {
-                        let mut violations = Vec::new();
-                        let outcome = schema_run.as_ref().and_then(|schema_run| {
-                            self.check_schema(
-                                schema_run,
-                                sources,
-                                index,
-                                loaded,
-                                &node,
-                                &mut violations,
-                            )
-                        });
-                        (outcome, violations)
-                    },
-                );
-                if let Some((located, kept, reused)) = rules {
-                    outcome.located = located;
-                    outcome.kept = kept;
+                if let Some(evaluator) = evaluator.as_mut().filter(|_| self.program.wants(kind)) {
+                    let (outcomes, kept, reused) = match previous {
+                        None => (evaluator.evaluate(loaded.value.clone(), kind), None, false),
+                        Some(previous) => evaluator.evaluate_again(
+                            loaded.value.clone(),
+                            kind,
+                            previous.get(&loaded.value),
+                        ),
+                    };
+                    outcome.located =
+                        self.located(sources, outcomes, &objects, index, loaded, &node);
+                    outcome.kept = kept.map(|kept| (loaded.value.clone(), kept));
                     outcome.reused = reused;
                 }
-                outcome.located.extend(schema.1);
-                outcome.schema = schema.0;
+                if let Some(schema_run) = &schema_run {
+                    outcome.schema = self.check_schema(
+                        schema_run,
+                        sources,
+                        index,
+                        loaded,
+                        &node,
+                        &mut outcome.located,
+                    );
+                }
                 // Kept until the run ends: without the room left by growing.
                 outcome.located.shrink_to_fit();
                 outcome
