@@ -80,9 +80,7 @@ namespace(obj) := ns if {
 # data.kubeward.index whole: when an editor lints again after an edit, an object's findings
 # are reused if every lookup its rules made returns what it returned before, while an object
 # whose rules read either whole is evaluated again on every run.
-run_lookup(path, otherwise) := value if {
-	value := kubeward_lookup(path)
-} else := otherwise
+run_lookup(path, otherwise) := data.kubeward.lookup(path, otherwise)
 
 # Objects of a kind in a namespace ("" for cluster-scoped kinds), from the run's inventory.
 objects(kind, ns) := [obj |

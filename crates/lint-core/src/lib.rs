@@ -38,7 +38,7 @@ pub use lint::{
     DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, LintCache, Linter, SetupError, parse_kube_version,
 };
 pub use report::{Report, Summary};
-pub use rules::{Catalog, PolicyFile, Rule, RuleError, RuleMeta};
+pub use rules::{Catalog, PolicyFile, Rule, RuleEngine, RuleError, RuleMeta};
 pub use schema::{SchemaFile, SchemaFileError};
 pub use source::{
     ChartProblem, Origin, OriginSegment, Position, Role, SourceFile, SourceId, SourceSet, Span,

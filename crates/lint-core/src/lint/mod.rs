@@ -191,7 +191,10 @@ impl Linter {
                 ));
             }
         }
-        let evaluator = match self.program.evaluator(inventory) {
+        let evaluator = match self
+            .program
+            .evaluator(inventory, object_count, cache.is_some())
+        {
             Ok(evaluator) => Some(evaluator),
             Err(message) => {
                 early.extend(self.core_diagnostic(

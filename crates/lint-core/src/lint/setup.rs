@@ -181,6 +181,24 @@ impl Linter {
         })
     }
 
+    /// Evaluates the rules on `engine` ([`RuleEngine::Auto`] unless set).
+    ///
+    /// ```
+    /// use lint_core::{Catalog, Config, Linter, RuleEngine, SourceFile, SourceSet};
+    /// let mut sources = SourceSet::new();
+    /// sources.add(SourceFile::new("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:latest\n"));
+    /// let linter = Linter::new(Catalog::builtin().unwrap(), &Config::default()).unwrap();
+    /// let on_vm = linter.clone().with_rule_engine(RuleEngine::VirtualMachine).lint(&sources);
+    /// let interpreted = linter.with_rule_engine(RuleEngine::Interpreter).lint(&sources);
+    /// assert_eq!(on_vm.diagnostics, interpreted.diagnostics);
+    /// assert!(on_vm.diagnostics.iter().any(|d| d.rule.name == "image-latest-tag"));
+    /// ```
+    #[must_use]
+    pub fn with_rule_engine(mut self, engine: crate::RuleEngine) -> Self {
+        self.program.set_rule_engine(engine);
+        self
+    }
+
     /// Adds schemas from catalogue directories (kubeconform's `{group}/{kind}_{version}.json`
     /// layout) for kinds that neither the embedded schemas nor the run's CRDs describe.
     ///

@@ -4,8 +4,10 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::{Program as VmProgram, RegoVM};
 use regorus::{Engine, Value as RegoValue};
 
 use super::{Catalog, KindSet, RuleError, declared_package, value::json_to_rego};
@@ -23,6 +25,10 @@ const LIFECYCLE_PACKAGE: &str = "kubeward.lib.lifecycle";
 /// every module) whenever its data document changes; were the inventory data, every run would
 /// pay that, and a linter kept for many runs (an editor linting on each keystroke) would pay
 /// it on every one. As rules, they are computed once per evaluation, like any other.
+///
+/// `lookup(path, otherwise)` is the run's value at a path, through which the libraries look
+/// the run up (`data.kubeward.lib.run_lookup`), so that relinting can record what each object's
+/// rules looked up.
 const RUN_MODULE: &str = "package kubeward
 
 import rego.v1
@@ -30,7 +36,27 @@ import rego.v1
 inventory := kubeward_run(\"inventory\")
 
 index := kubeward_run(\"index\")
+
+lookup(path, otherwise) := value if {
+\tvalue := kubeward_lookup(path)
+} else := otherwise
 ";
+
+/// [`RUN_MODULE`] for the virtual machine, which has the run as data, `data.kubeward_run`:
+/// its data is given per run, when the bytecode is already compiled.
+const VM_RUN_MODULE: &str = "package kubeward
+
+import rego.v1
+
+inventory := data.kubeward_run.inventory
+
+index := data.kubeward_run.index
+
+lookup(path, otherwise) := object.get(data.kubeward_run, path, otherwise)
+";
+
+/// Where [`VM_RUN_MODULE`] finds the run.
+const VM_RUN_KEY: &str = "kubeward_run";
 
 /// The host function of [`RUN_MODULE`]: the run's inventory or indexes, whole.
 const RUN_FUNCTION: &str = "kubeward_run";
@@ -151,6 +177,17 @@ pub(crate) struct Program {
     libraries: Engine,
     rules: Arc<[CompiledRule]>,
     batches: Arc<[Batch]>,
+    /// The same policies with [`VM_RUN_MODULE`], from which the bytecode is compiled.
+    machine: Engine,
+    /// The rules compiled to bytecode for regorus's virtual machine, on the first run that
+    /// evaluates them there (see [`Program::evaluator`]); `None` inside when they do not
+    /// compile. Shared by the program's clones.
+    bytecode: Arc<OnceLock<Option<Arc<VmProgram>>>>,
+    /// Which engine evaluates the rules.
+    rule_engine: RuleEngine,
+    /// Whether every rule and library is a built-in one: only those are checked to give the
+    /// same findings on both engines.
+    builtin_only: bool,
 }
 
 /// The rules that look at one group of kinds, evaluated together: one generated rule,
@@ -214,13 +251,6 @@ impl Program {
         // that reads it fail.
         engine.set_strict_builtin_errors(false);
         let mut errors = Vec::new();
-        engine
-            .add_extension(RUN_FUNCTION.to_owned(), 1, Box::new(run_value))
-            .and_then(|()| {
-                engine.add_extension(LOOKUP_FUNCTION.to_owned(), 1, Box::new(lookup_value))
-            })
-            .and_then(|()| engine.add_policy("<kubeward run>".to_owned(), RUN_MODULE.to_owned()))
-            .map_err(|err| vec![RuleError::new("<kubeward run>", None, err.to_string())])?;
         for library in catalog.libraries() {
             if let Err(err) = engine.add_policy(library.display.clone(), library.text.clone()) {
                 errors.push(RuleError::from_regorus(&library.display, &err.to_string()));
@@ -268,17 +298,31 @@ impl Program {
                 return Err(vec![RuleError::from_regorus(&display, &err.to_string())]);
             }
         }
+        let mut machine = engine.clone();
+        let run = |engine: &mut Engine| -> anyhow::Result<String> {
+            engine.add_extension(RUN_FUNCTION.to_owned(), 1, Box::new(run_value))?;
+            engine.add_extension(LOOKUP_FUNCTION.to_owned(), 1, Box::new(lookup_value))?;
+            engine.add_policy("<kubeward run>".to_owned(), RUN_MODULE.to_owned())
+        };
+        run(&mut engine)
+            .and_then(|_| run(&mut libraries))
+            .and_then(|_| machine.add_policy("<kubeward run>".to_owned(), VM_RUN_MODULE.to_owned()))
+            .map_err(|err| vec![RuleError::new("<kubeward run>", None, err.to_string())])?;
         let data = kubeward_data(json_to_rego(&environment));
-        for engine in [&mut engine, &mut libraries] {
+        for engine in [&mut engine, &mut libraries, &mut machine] {
             engine
                 .add_data(data.clone())
                 .map_err(|err| vec![RuleError::new("<data>", None, err.to_string())])?;
         }
         Ok(Program {
             engine,
+            machine,
             libraries,
             rules: rules.into(),
             batches: batches.into(),
+            bytecode: Arc::default(),
+            rule_engine: RuleEngine::Auto,
+            builtin_only: catalog.is_builtin_only(),
         })
     }
 
@@ -292,16 +336,24 @@ impl Program {
                 .map(drop)
                 .map_err(|err| err.to_string())
         };
-        let (rules, libraries) = crate::lint::join(
+        let (prepared, libraries) = crate::lint::join(
             || prepare(&mut self.engine),
             || prepare(&mut self.libraries),
         );
-        rules.and(libraries)
+        prepared.and(libraries)
     }
 
     /// An evaluator for one run, with the run's inventory as `data.kubeward.inventory` and
     /// its indexes (rules/lib/index.rego) as `data.kubeward.index`.
-    pub(crate) fn evaluator(&self, inventory: RegoValue) -> Result<Evaluator, String> {
+    ///
+    /// A run of `objects` objects evaluates them on the virtual machine unless `recording`
+    /// (relinting, which records what the rules look up), per [`RuleEngine`].
+    pub(crate) fn evaluator(
+        &self,
+        inventory: RegoValue,
+        objects: usize,
+        recording: bool,
+    ) -> Result<Evaluator, String> {
         let index = {
             let _run = RunScope::enter(&object([("inventory", inventory.clone())]), false);
             query_value(
@@ -310,7 +362,32 @@ impl Program {
             )?
         };
         let run = object([("inventory", inventory), ("index", index)]);
+        let on_vm = !recording
+            && self.builtin_only
+            && match self.rule_engine {
+                RuleEngine::Auto => objects >= MACHINE_THRESHOLD,
+                RuleEngine::Interpreter => false,
+                RuleEngine::VirtualMachine => true,
+            };
+        let bytecode = if on_vm {
+            self.bytecode.get_or_init(|| {
+                compile_bytecode(&mut self.machine.clone(), &self.rules, &self.batches).ok()
+            })
+        } else {
+            &None
+        };
+        let vm = match bytecode {
+            Some(program) => {
+                let mut data = self.machine.get_data();
+                data.as_object_mut()
+                    .map_err(|err| err.to_string())?
+                    .insert(RegoValue::from(VM_RUN_KEY), run.clone());
+                Some(Machine::new(program, data)?)
+            }
+            None => None,
+        };
         Ok(Evaluator {
+            vm,
             engine: self.engine.clone(),
             run,
             rules: Arc::clone(&self.rules),
@@ -348,12 +425,17 @@ impl Program {
         value: &serde_json::Value,
     ) -> Result<(), String> {
         let data = kubeward_data(object([(key, json_to_rego(value))]));
-        for engine in [&mut self.engine, &mut self.libraries] {
+        for engine in [&mut self.engine, &mut self.libraries, &mut self.machine] {
             engine
                 .add_data(data.clone())
                 .map_err(|err| err.to_string())?;
         }
         Ok(())
+    }
+
+    /// Evaluates the rules on `engine`.
+    pub(crate) fn set_rule_engine(&mut self, engine: RuleEngine) {
+        self.rule_engine = engine;
     }
 
     /// What identifies this program and its clones: the same compiled rules and data.
@@ -377,9 +459,101 @@ impl PartialEq for ProgramId {
     }
 }
 
+/// Which of regorus's engines evaluates the rules. Both give the same findings for the built-in
+/// rules (the `engines` test compares them on every rule's fixtures, the peers' conformance
+/// fixtures and the shared manifests); rules and libraries of the user's always run on the
+/// interpreter, Rego's reference here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RuleEngine {
+    /// The virtual machine for runs of [`MACHINE_THRESHOLD`] objects or more, the interpreter
+    /// for smaller ones: compiling to bytecode takes about as long as interpreting the rules
+    /// for a dozen objects.
+    #[default]
+    Auto,
+    /// regorus's tree-walking interpreter.
+    Interpreter,
+    /// regorus's bytecode virtual machine (RVM).
+    VirtualMachine,
+}
+
+/// Objects from which a run evaluates the rules on the virtual machine by default.
+pub const MACHINE_THRESHOLD: usize = 16;
+
+/// Instructions one evaluation may execute: far above what every rule takes on any real
+/// object, low enough to stop a runaway policy.
+const MAX_INSTRUCTIONS: usize = 100_000_000;
+
+/// Compiles the rules and their batches to bytecode, each `deny` and each batch an entry
+/// point.
+fn compile_bytecode(
+    engine: &mut Engine,
+    rules: &[CompiledRule],
+    batches: &[Batch],
+) -> Result<Arc<VmProgram>, String> {
+    let entries: Vec<&str> = batches
+        .iter()
+        .map(|batch| batch.query.as_str())
+        .chain(rules.iter().map(|rule| rule.query.as_str()))
+        .collect();
+    let Some(first) = entries.first() else {
+        return Err("no rule to compile".to_owned());
+    };
+    let policy = engine
+        .compile_with_entrypoint(&(*first).into())
+        .map_err(|err| err.to_string())?;
+    Compiler::compile_from_policy(&policy, &entries).map_err(|err| err.to_string())
+}
+
+/// A virtual machine over the shared bytecode: one per worker.
+struct Machine {
+    program: Arc<VmProgram>,
+    data: RegoValue,
+    vm: RegoVM,
+}
+
+impl Machine {
+    fn new(program: &Arc<VmProgram>, data: RegoValue) -> Result<Self, String> {
+        let mut vm = RegoVM::new();
+        vm.load_program(Arc::clone(program));
+        vm.set_max_instructions(MAX_INSTRUCTIONS);
+        vm.set_strict_builtin_errors(false);
+        vm.set_data(data.clone()).map_err(|err| err.to_string())?;
+        Ok(Machine {
+            program: Arc::clone(program),
+            data,
+            vm,
+        })
+    }
+
+    /// The value of an entry point.
+    fn run(&mut self, entry: &str) -> Result<RegoValue, String> {
+        self.vm
+            .execute_entry_point_by_name(entry)
+            .map_err(|err| err.to_string())
+    }
+}
+
+impl Clone for Machine {
+    fn clone(&self) -> Self {
+        let mut vm = RegoVM::new();
+        vm.load_program(Arc::clone(&self.program));
+        vm.set_max_instructions(MAX_INSTRUCTIONS);
+        vm.set_strict_builtin_errors(false);
+        // The data was accepted by the machine this one copies.
+        let _ = vm.set_data(self.data.clone());
+        Machine {
+            program: Arc::clone(&self.program),
+            data: self.data.clone(),
+            vm,
+        }
+    }
+}
+
 /// Evaluates rules against objects. Cheap to clone: one per worker thread.
 #[derive(Clone)]
 pub(crate) struct Evaluator {
+    /// The virtual machine the rules run on, or none when they run on the interpreter.
+    vm: Option<Machine>,
     engine: Engine,
     /// `{"inventory": ..., "index": ...}`, what [`RUN_FUNCTION`] returns while it evaluates.
     run: RegoValue,
@@ -411,7 +585,7 @@ impl Evaluator {
     /// Runs every rule that looks at `kind` with `input` as the object.
     pub(crate) fn evaluate(&mut self, input: RegoValue, kind: &str) -> Vec<RuleOutcome> {
         let _run = RunScope::enter(&self.run, false);
-        self.evaluate_in_run(input, kind)
+        self.evaluate_in_run(input, kind, true)
     }
 
     /// As [`Evaluator::evaluate`], reusing `previous` (the outcomes of the same object in an
@@ -428,7 +602,7 @@ impl Evaluator {
             return (valid.outcomes.clone(), Some(valid), true);
         }
         let run = RunScope::enter(&self.run, true);
-        let outcomes = self.evaluate_in_run(input, kind);
+        let outcomes = self.evaluate_in_run(input, kind, false);
         let kept = run
             .reads()
             .filter(|reads| !reads.whole)
@@ -467,26 +641,35 @@ impl Evaluator {
         })
     }
 
-    fn evaluate_in_run(&mut self, input: RegoValue, kind: &str) -> Vec<RuleOutcome> {
+    /// Runs the rules for `kind` on the virtual machine when `vm` and the program has
+    /// bytecode, on the interpreter otherwise.
+    fn evaluate_in_run(&mut self, input: RegoValue, kind: &str, vm: bool) -> Vec<RuleOutcome> {
         let members = self.members(kind);
         if members.is_empty() {
             return Vec::new();
+        }
+        if let Some(machine) = self.vm.as_mut().filter(|_| vm) {
+            machine.vm.set_input(input);
+            if let Some(batch) = self.batches.iter().find(|batch| batch.members == members) {
+                if let Ok(RegoValue::Object(by_rule)) = machine.run(&batch.query) {
+                    return batched(&self.rules, &members, &by_rule);
+                }
+            }
+            return members
+                .iter()
+                .filter_map(|&position| {
+                    let rule = self.rules.get(position)?;
+                    let result = machine.run(&rule.query).and_then(|value| findings(&value));
+                    Some((rule.index, result))
+                })
+                .collect();
         }
         self.engine.set_input(input);
         if let Some(batch) = self.batches.iter().find(|batch| batch.members == members) {
             // One evaluation for all of them; should any rule fail, each is run on its own
             // below so that the error is reported against the rule that raised it.
             if let Ok(RegoValue::Object(by_rule)) = self.engine.eval_rule(batch.query.clone()) {
-                return members
-                    .iter()
-                    .filter_map(|&position| {
-                        let rule = self.rules.get(position)?;
-                        let value = by_rule
-                            .get(&RegoValue::from(position.to_string()))
-                            .unwrap_or(&RegoValue::Undefined);
-                        Some((rule.index, findings(value)))
-                    })
-                    .collect();
+                return batched(&self.rules, &members, &by_rule);
             }
         }
         members
@@ -512,6 +695,24 @@ impl Evaluator {
             .map(|(position, _)| position)
             .collect()
     }
+}
+
+/// The outcomes of a batch's members from its value, `{"<position>": deny, ...}`.
+fn batched(
+    rules: &[CompiledRule],
+    members: &[usize],
+    by_rule: &regorus::value::Object,
+) -> Vec<RuleOutcome> {
+    members
+        .iter()
+        .filter_map(|&position| {
+            let rule = rules.get(position)?;
+            let value = by_rule
+                .get(&RegoValue::from(position.to_string()))
+                .unwrap_or(&RegoValue::Undefined);
+            Some((rule.index, findings(value)))
+        })
+        .collect()
 }
 
 /// `{"kubeward": value}`: a value for `data.kubeward`.

@@ -8,6 +8,7 @@ mod meta;
 mod value;
 
 pub use doc::{catalog_entry, markdown};
+pub use engine::{MACHINE_THRESHOLD, RuleEngine};
 pub(crate) use engine::{Outcomes, Program, ProgramId, RawFinding, RuleOutcome};
 pub use meta::{RuleError, RuleMeta, default_params, parse_metadata};
 pub(crate) use value::to_rego;
@@ -175,6 +176,8 @@ pub struct Catalog {
     /// Rego source per rule (same order as `rules`).
     sources: Vec<PolicyFile>,
     libraries: Vec<PolicyFile>,
+    /// Whether any rule or library came from the user.
+    has_user_files: bool,
 }
 
 impl Catalog {
@@ -195,6 +198,7 @@ impl Catalog {
             rules: Vec::new(),
             sources: Vec::new(),
             libraries: Vec::new(),
+            has_user_files: false,
         };
         let mut errors = Vec::new();
         let files = builtin_files()
@@ -215,6 +219,7 @@ impl Catalog {
     }
 
     fn add(&mut self, file: PolicyFile, origin: Origin) -> Result<(), RuleError> {
+        self.has_user_files |= origin == Origin::User;
         let declared = declared_package(&file.text);
         if file.path.starts_with(&format!("{LIB_FOLDER}/")) {
             if declared.is_some_and(|p| p.starts_with("kubeward.rules.")) {
@@ -320,6 +325,11 @@ impl Catalog {
 
     pub(crate) fn libraries(&self) -> &[PolicyFile] {
         &self.libraries
+    }
+
+    /// Whether every rule and library is a built-in one.
+    pub(crate) fn is_builtin_only(&self) -> bool {
+        !self.has_user_files
     }
 }
 

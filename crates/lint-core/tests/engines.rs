@@ -1,0 +1,246 @@
+//! The built-in rules give the same findings on regorus's bytecode virtual machine as on its
+//! tree-walking interpreter, Rego's reference here: on every rule's fixtures, on the peers'
+//! conformance fixtures and on the shared manifests (when those are beside the repository),
+//! with every rule on. A lint of many objects runs on the machine, an editor's relint and a
+//! small lint on the interpreter (`RuleEngine::Auto`), so a rule that differs would report
+//! differently depending on how many files were linted.
+//!
+//! The machine is regorus's, patched (vendor/regorus/PATCHES.md); the last tests are the
+//! patches' reproductions, which fail on the unpatched 0.14.1.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use lint_core::{Catalog, Config, Diagnostic, Linter, RuleEngine, SourceFile, SourceSet};
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::RegoVM;
+use regorus::{Engine, Value};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// YAML files under `dir`, sorted, without kubeward's own configuration files.
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            yaml_files(&path, out);
+        } else if (name.ends_with(".yaml") || name.ends_with(".yml"))
+            && !name.ends_with("kubeward.yaml")
+            && name != "conformance.yaml"
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// The same linter on each engine.
+fn linters(config: &Config) -> (Linter, Linter) {
+    let mut config = config.clone();
+    config.select = Some(vec!["all".to_owned()]);
+    let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
+    (
+        linter.clone().with_rule_engine(RuleEngine::VirtualMachine),
+        linter.with_rule_engine(RuleEngine::Interpreter),
+    )
+}
+
+/// Where the two engines' reports of `sources` differ, rule by rule.
+fn differences(pair: &(Linter, Linter), sources: &SourceSet, label: &str) -> Vec<String> {
+    let by_rule = |diagnostics: &[Diagnostic]| {
+        let mut rules: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for d in diagnostics {
+            rules
+                .entry(d.rule.name.clone())
+                .or_default()
+                .push(format!("{:?} {:?} {}", d.primary, d.related, d.message));
+        }
+        rules
+    };
+    let machine = by_rule(&pair.0.lint(sources).diagnostics);
+    let interpreter = by_rule(&pair.1.lint(sources).diagnostics);
+    let mut rules: Vec<&String> = machine.keys().chain(interpreter.keys()).collect();
+    rules.sort();
+    rules.dedup();
+    rules
+        .into_iter()
+        .filter(|rule| machine.get(*rule) != interpreter.get(*rule))
+        .map(|rule| {
+            format!(
+                "{label}: {rule}\n  machine:     {:?}\n  interpreter: {:?}",
+                machine.get(rule),
+                interpreter.get(rule)
+            )
+        })
+        .collect()
+}
+
+fn one_file(path: &Path) -> SourceSet {
+    let mut sources = SourceSet::new();
+    let bytes = std::fs::read(path).unwrap();
+    sources.add(SourceFile::from_bytes(path.display().to_string(), &bytes));
+    sources
+}
+
+#[test]
+fn every_rule_fixture_gives_the_same_findings_on_both_engines() {
+    let mut fixtures = Vec::new();
+    yaml_files(&root().join("rules"), &mut fixtures);
+    assert!(fixtures.len() > 200, "rule fixtures not found");
+    // One pair of linters per configuration.
+    let mut pairs: BTreeMap<PathBuf, (Linter, Linter)> = BTreeMap::new();
+    let mut differ = Vec::new();
+    for path in &fixtures {
+        let own = path.with_extension("kubeward.yaml");
+        let config_path = if own.is_file() {
+            own
+        } else {
+            path.with_file_name(".kubeward.yaml")
+        };
+        let pair = pairs.entry(config_path.clone()).or_insert_with(|| {
+            let config = match std::fs::read_to_string(&config_path) {
+                Ok(text) => Config::from_yaml(&config_path.display().to_string(), &text).unwrap(),
+                Err(_) => Config::default(),
+            };
+            linters(&config)
+        });
+        differ.extend(differences(
+            pair,
+            &one_file(path),
+            &path.display().to_string(),
+        ));
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+#[test]
+fn peer_fixtures_give_the_same_findings_on_both_engines() {
+    let mut files = Vec::new();
+    yaml_files(&root().join("../shared/conformance/rules"), &mut files);
+    if files.is_empty() {
+        eprintln!("../shared/conformance/rules is not beside the repository; skipped");
+        return;
+    }
+    let pair = linters(&Config::default());
+    let differ: Vec<String> = files
+        .iter()
+        .flat_map(|path| differences(&pair, &one_file(path), &path.display().to_string()))
+        .collect();
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+#[test]
+fn shared_manifests_give_the_same_findings_on_both_engines() {
+    let mut files = Vec::new();
+    yaml_files(&root().join("../shared/corpus/manifests"), &mut files);
+    if files.is_empty() {
+        eprintln!("../shared/corpus/manifests is not beside the repository; skipped");
+        return;
+    }
+    let mut sources = SourceSet::new();
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        sources.add(SourceFile::from_bytes(path.display().to_string(), &bytes));
+    }
+    let differ = differences(&linters(&Config::default()), &sources, "shared manifests");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+/// Each rule of `policy` (package `t`) on the interpreter and on the virtual machine.
+fn on_both(policy: &str, rules: &[&str]) -> Vec<(String, Value, Value)> {
+    let mut engine = Engine::new();
+    engine.set_rego_v0(false);
+    engine
+        .add_policy("t.rego".to_owned(), policy.to_owned())
+        .unwrap();
+    engine.set_input(Value::new_object());
+    let entries: Vec<String> = rules.iter().map(|r| format!("data.t.{r}")).collect();
+    let entry_refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+    let compiled = engine
+        .clone()
+        .compile_with_entrypoint(&entry_refs[0].into())
+        .unwrap();
+    let mut vm = RegoVM::new();
+    vm.load_program(Compiler::compile_from_policy(&compiled, &entry_refs).unwrap());
+    vm.set_data(Value::new_object()).unwrap();
+    vm.set_input(Value::new_object());
+    entries
+        .iter()
+        .map(|entry| {
+            let interpreted = engine.eval_rule(entry.clone()).unwrap();
+            let machine = vm.execute_entry_point_by_name(entry).unwrap();
+            (entry.clone(), interpreted, machine)
+        })
+        .collect()
+}
+
+fn assert_agree(policy: &str, rules: &[&str], expected: &[&str]) {
+    for ((entry, interpreted, machine), want) in on_both(policy, rules).into_iter().zip(expected) {
+        let want = Value::from_json_str(want).unwrap();
+        assert_eq!(interpreted, want, "{entry} on the interpreter");
+        assert_eq!(machine, want, "{entry} on the virtual machine");
+    }
+}
+
+#[test]
+fn an_assignment_of_an_undefined_value_fails_the_body() {
+    assert_agree(
+        r#"package t
+import rego.v1
+obj := {"a": 1}
+f(x) := 1 if x == 1
+called := [v | some k in [1, 2]; v := f(k)]
+looked_up := [v | some k in ["a", "b"]; v := obj[k]]
+negated := [k | some k in ["a", "b"]; v := obj[k]; not v == 2]
+"#,
+        &["called", "looked_up", "negated"],
+        &["[1]", "[1]", r#"["a"]"#],
+    );
+}
+
+#[test]
+fn comprehensions_skip_undefined_terms() {
+    assert_agree(
+        r#"package t
+import rego.v1
+f(x) := 1 if x == "a"
+array := [f(k) | some k in ["a", "b"]]
+object := {k: f(k) | some k in ["a", "b"]}
+"#,
+        &["array", "object"],
+        &["[1]", r#"{"a": 1}"#],
+    );
+}
+
+#[test]
+fn else_follows_a_body_whose_loop_had_nothing_to_iterate() {
+    assert_agree(
+        r#"package t
+import rego.v1
+empty := {}
+rule := 1 if {
+	some k, _ in empty
+	startswith(k, "x")
+} else := 2
+function(x) := 1 if {
+	some k in x
+	k == 1
+} else := 2
+called := function([])
+"#,
+        &["rule", "called"],
+        &["2", "2"],
+    );
+}
