@@ -534,15 +534,19 @@ impl Machine {
 }
 
 impl Clone for Machine {
+    /// A machine with a copy of the program, not another reference to it: the machine clones
+    /// its `Arc<Program>` at every rule it calls, and workers sharing one would contend for
+    /// its reference count (two threads were barely faster than one).
     fn clone(&self) -> Self {
+        let program = Arc::new(VmProgram::clone(&self.program));
         let mut vm = RegoVM::new();
-        vm.load_program(Arc::clone(&self.program));
+        vm.load_program(Arc::clone(&program));
         vm.set_max_instructions(MAX_INSTRUCTIONS);
         vm.set_strict_builtin_errors(false);
         // The data was accepted by the machine this one copies.
         let _ = vm.set_data(self.data.clone());
         Machine {
-            program: Arc::clone(&self.program),
+            program,
             data: self.data.clone(),
             vm,
         }
