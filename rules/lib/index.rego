@@ -8,6 +8,10 @@
 # every object). Entries are `[position, value]` pairs, the position in a scan of the
 # inventory (kind, namespace, name): a set of them iterates in scan order, so a lookup
 # yields what the scan it replaces would have, in the same order.
+#
+# The engine that computes the indexes holds this library, kubeward.rego and network.rego
+# only (INDEX_LIBRARIES in crates/lint-core/src/rules/engine.rs): a helper of another library
+# is out of its reach.
 package kubeward.lib.index
 
 import rego.v1

@@ -124,6 +124,10 @@ pub struct LintArgs {
     /// Worker threads [default: one per core].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Neither read nor write the compiled rules kept between runs (in
+    /// $KUBEWARD_CACHE_DIR, else $XDG_CACHE_HOME/kubeward or ~/.cache/kubeward).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -3,6 +3,7 @@
 //! usage or input errors).
 
 mod args;
+mod cache;
 mod charts;
 mod files;
 mod helm_args;
@@ -62,7 +63,8 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     let cwd =
         std::env::current_dir().map_err(|err| format!("error: no current directory: {err}"))?;
     let settings = settings::Settings::load(args)?;
-    let linter = settings.linter()?;
+    let mut linter = settings.linter()?;
+    let cached = !args.no_cache && cache::load(&mut linter);
     let scope = scope::Scope::resolve(args, &cwd, &settings.excludes)?;
     let mut inputs = match &scope.empty_reason {
         Some(reason) => {
@@ -134,6 +136,9 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     }
     for problem in &inputs.unreadable {
         eprintln!("error: {problem}");
+    }
+    if !cached && !args.no_cache {
+        cache::store(&linter);
     }
     let code = if !inputs.unreadable.is_empty() {
         EXIT_ERROR

@@ -1373,3 +1373,58 @@ fn schema_catalogues_from_the_command_line_and_the_config() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("schema directory missing does not exist"));
 }
+
+/// The compiled rules are kept in the cache directory after a run and used by the next one,
+/// which reports the same; a damaged file is ignored, and `--no-cache` neither reads nor
+/// writes.
+#[test]
+fn compiled_rules_are_cached_between_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pod.yaml", LATEST);
+    let cache = dir.path().join("cache");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["lint", "--no-config", "--format", "json", "pod.yaml"];
+        args.extend_from_slice(extra);
+        let output = Command::new(env!("CARGO_BIN_EXE_kubeward"))
+            .args(&args)
+            .current_dir(dir.path())
+            .env("KUBEWARD_CACHE_DIR", &cache)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let cached_files = || -> Vec<PathBuf> {
+        std::fs::read_dir(&cache)
+            .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default()
+    };
+
+    let uncached = run(&["--no-cache"]);
+    assert!(uncached.contains("image-latest-tag"));
+    assert!(
+        cached_files().is_empty(),
+        "--no-cache wrote {:?}",
+        cached_files()
+    );
+
+    assert_eq!(run(&[]), uncached);
+    let files = cached_files();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("rules-") && name.ends_with(".bin"),
+        "{name}"
+    );
+    let written = std::fs::read(&files[0]).unwrap();
+    assert!(written.len() > 10_000);
+
+    // The second run reads it (and leaves it as it is).
+    assert_eq!(run(&[]), uncached);
+    assert_eq!(std::fs::read(&files[0]).unwrap(), written);
+
+    // A damaged file is not used, and is replaced.
+    std::fs::write(&files[0], &written[..written.len() / 2]).unwrap();
+    assert_eq!(run(&[]), uncached);
+    assert_eq!(std::fs::read(&files[0]).unwrap(), written);
+}

@@ -199,6 +199,42 @@ impl Linter {
         self
     }
 
+    /// What the rules' bytecode (see [`Linter::compiled_rules`]) is compiled from: this
+    /// version of kubeward and the text of every rule and library, hashed. A cache of the
+    /// bytecode can be named by it.
+    pub fn compiled_rules_key(&self) -> String {
+        self.program.fingerprint()
+    }
+
+    /// The selected rules compiled to bytecode for regorus's virtual machine, to keep
+    /// between processes (the command line caches them): compiled now if no lint has
+    /// compiled them yet. `None` when rules or libraries of the user's are loaded (they run
+    /// on the interpreter) or the rules do not compile.
+    ///
+    /// ```
+    /// use lint_core::{Catalog, Config, Linter, SourceFile, SourceSet};
+    /// let config = Config::default();
+    /// let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
+    /// let bytes = linter.compiled_rules().unwrap();
+    /// // A later process: the rules are not compiled again, and a lint of any size runs them
+    /// // on the virtual machine.
+    /// let mut later = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
+    /// assert!(later.load_compiled_rules(&bytes));
+    /// let mut sources = SourceSet::new();
+    /// sources.add(SourceFile::new("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:latest\n"));
+    /// assert!(later.lint(&sources).diagnostics.iter().any(|d| d.rule.name == "image-latest-tag"));
+    /// ```
+    pub fn compiled_rules(&self) -> Option<Vec<u8>> {
+        self.program.save_bytecode()
+    }
+
+    /// Takes the rules compiled by [`Linter::compiled_rules`] in an earlier process. Returns
+    /// false, and changes nothing, for bytecode of other rules or of another version, or
+    /// that cannot be read.
+    pub fn load_compiled_rules(&mut self, bytes: &[u8]) -> bool {
+        self.program.load_bytecode(bytes)
+    }
+
     /// Adds schemas from catalogue directories (kubeconform's `{group}/{kind}_{version}.json`
     /// layout) for kinds that neither the embedded schemas nor the run's CRDs describe.
     ///

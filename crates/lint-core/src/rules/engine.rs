@@ -10,12 +10,16 @@ use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::{Program as VmProgram, RegoVM};
 use regorus::{Engine, Value as RegoValue};
 
-use super::{Catalog, KindSet, RuleError, declared_package, value::json_to_rego};
+use super::{Catalog, KindSet, PolicyFile, RuleError, declared_package, value::json_to_rego};
 use crate::yaml::PathSegment;
 
 /// The package whose rules index the inventory, evaluated once per run into
 /// `data.kubeward.index`.
 const INDEX_PACKAGE: &str = "kubeward.lib.index";
+
+/// The libraries the indexes are computed from: `rules/lib/index.rego` and the libraries it
+/// calls (the engine that computes them is prepared in proportion to its policies).
+const INDEX_LIBRARIES: [&str; 3] = [INDEX_PACKAGE, "kubeward.lib", "kubeward.lib.network"];
 
 /// The library of the API lifecycle table.
 const LIFECYCLE_PACKAGE: &str = "kubeward.lib.lifecycle";
@@ -166,23 +170,27 @@ fn value_at<'a>(root: &RegoValue, keys: impl IntoIterator<Item = &'a RegoValue>)
     value.clone()
 }
 
-/// The selected rules compiled into one engine, with their parameters as data.
+/// The selected rules and their libraries, with their parameters as data, for regorus's
+/// interpreter and its bytecode virtual machine. The engines are made on first use: a linter
+/// whose rules come compiled from an earlier process (see [`Program::load_bytecode`]) and
+/// lints on the machine never parses the rules.
 #[derive(Clone)]
 pub(crate) struct Program {
-    engine: Engine,
-    /// The helper libraries alone, with the same data: preparing an engine for evaluation
-    /// costs in proportion to its policies, so what is computed before linting (the API
-    /// lifecycle table, the inventory's indexes) is computed here, and the whole engine is
-    /// prepared once per run.
-    libraries: Engine,
     rules: Arc<[CompiledRule]>,
     batches: Arc<[Batch]>,
-    /// The same policies with [`VM_RUN_MODULE`], from which the bytecode is compiled.
-    machine: Engine,
-    /// The rules compiled to bytecode for regorus's virtual machine, on the first run that
-    /// evaluates them there (see [`Program::evaluator`]); `None` inside when they do not
-    /// compile. Shared by the program's clones.
-    bytecode: Arc<OnceLock<Option<Arc<VmProgram>>>>,
+    /// Every module but the run's: the libraries first, then the rules and the batches.
+    modules: Arc<[PolicyFile]>,
+    libraries: usize,
+    /// `data` of every engine: `{"kubeward": environment}`.
+    data: RegoValue,
+    /// The interpreter's engine of every module, prepared; made on first use.
+    interpreter: Arc<OnceLock<Result<Engine, String>>>,
+    /// An engine of the libraries alone, prepared, which computes the run's indexes
+    /// (preparing an engine for evaluation costs in proportion to its policies).
+    index_engine: Arc<OnceLock<Result<Engine, String>>>,
+    /// The rules compiled to bytecode for the virtual machine, on first use or from an
+    /// earlier process.
+    bytecode: Arc<OnceLock<Result<Arc<VmProgram>, String>>>,
     /// Which engine evaluates the rules.
     rule_engine: RuleEngine,
     /// Whether every rule and library is a built-in one: only those are checked to give the
@@ -243,20 +251,8 @@ impl Program {
         selected: &[usize],
         environment: serde_json::Value,
     ) -> Result<Self, Vec<RuleError>> {
-        let mut engine = Engine::new();
-        engine.set_rego_v0(false);
-        // As OPA evaluates by default: a built-in function given arguments of the wrong type
-        // (`object.get` on a string, `%q` of a list) is undefined rather than an error, so a
-        // field of the wrong shape, which schema validation reports, does not make every rule
-        // that reads it fail.
-        engine.set_strict_builtin_errors(false);
-        let mut errors = Vec::new();
-        for library in catalog.libraries() {
-            if let Err(err) = engine.add_policy(library.display.clone(), library.text.clone()) {
-                errors.push(RuleError::from_regorus(&library.display, &err.to_string()));
-            }
-        }
-        let mut libraries = engine.clone();
+        let mut modules: Vec<PolicyFile> = catalog.libraries().to_vec();
+        let libraries = modules.len();
         let mut rules = Vec::new();
         for &index in selected {
             let (Some(rule), Some(source)) = (catalog.rules().get(index), catalog.source_of(index))
@@ -266,81 +262,218 @@ impl Program {
             if rule.is_core() {
                 continue;
             }
-            if let Err(err) = engine.add_policy(source.display.clone(), source.text.clone()) {
-                errors.push(RuleError::from_regorus(&source.display, &err.to_string()));
-                continue;
-            }
-            let query = format!("data.{}.deny", rule.package);
-            if !engine
-                .has_declared_rule_rooted_at(&source.display, "deny")
-                .unwrap_or(false)
-            {
-                errors.push(RuleError::new(
-                    &source.display,
-                    None,
-                    "the rule declares no `deny` set (`deny contains finding if { ... }`)",
-                ));
-                continue;
-            }
+            modules.push(source.clone());
             rules.push(CompiledRule {
                 index,
-                query,
+                query: format!("data.{}.deny", rule.package),
                 kinds: rule.kinds.clone(),
             });
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let batches = batches(&rules);
         if !batches.is_empty() {
-            let display = "<kubeward batches>".to_owned();
-            if let Err(err) = engine.add_policy(display.clone(), batch_source(&batches, &rules)) {
-                return Err(vec![RuleError::from_regorus(&display, &err.to_string())]);
-            }
+            modules.push(PolicyFile {
+                path: "<kubeward batches>".to_owned(),
+                display: "<kubeward batches>".to_owned(),
+                text: batch_source(&batches, &rules),
+            });
         }
-        let mut machine = engine.clone();
-        let run = |engine: &mut Engine| -> anyhow::Result<String> {
-            engine.add_extension(RUN_FUNCTION.to_owned(), 1, Box::new(run_value))?;
-            engine.add_extension(LOOKUP_FUNCTION.to_owned(), 1, Box::new(lookup_value))?;
-            engine.add_policy("<kubeward run>".to_owned(), RUN_MODULE.to_owned())
-        };
-        run(&mut engine)
-            .and_then(|_| run(&mut libraries))
-            .and_then(|_| machine.add_policy("<kubeward run>".to_owned(), VM_RUN_MODULE.to_owned()))
-            .map_err(|err| vec![RuleError::new("<kubeward run>", None, err.to_string())])?;
-        let data = kubeward_data(json_to_rego(&environment));
-        for engine in [&mut engine, &mut libraries, &mut machine] {
-            engine
-                .add_data(data.clone())
-                .map_err(|err| vec![RuleError::new("<data>", None, err.to_string())])?;
-        }
-        Ok(Program {
-            engine,
-            machine,
-            libraries,
+        let program = Program {
             rules: rules.into(),
             batches: batches.into(),
+            modules: modules.into(),
+            libraries,
+            data: kubeward_data(json_to_rego(&environment)),
+            interpreter: Arc::default(),
+            index_engine: Arc::default(),
             bytecode: Arc::default(),
             rule_engine: RuleEngine::Auto,
             builtin_only: catalog.is_builtin_only(),
-        })
+        };
+        // The built-in rules are known to compile (their tests run them); the user's are
+        // compiled now, so that their errors are reported before anything is linted.
+        if !program.builtin_only {
+            let engine = program.parse(true).map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|(display, message)| RuleError::from_regorus(&display, &message))
+                    .collect::<Vec<_>>()
+            })?;
+            for (module, rule) in program
+                .modules
+                .iter()
+                .skip(libraries)
+                .zip(program.rules.iter())
+            {
+                if !engine
+                    .has_declared_rule_rooted_at(&module.display, "deny")
+                    .unwrap_or(false)
+                {
+                    return Err(vec![RuleError::new(
+                        &module.display,
+                        None,
+                        "the rule declares no `deny` set (`deny contains finding if { ... }`)",
+                    )]);
+                }
+                debug_assert!(rule.query.ends_with(".deny"));
+            }
+            let _ = program.interpreter.set(Ok(engine));
+        }
+        Ok(program)
     }
 
-    /// Prepares both engines for evaluation (regorus analyses the policy on first use, and
-    /// again after its data changes): once, before the linter lints anything, so that neither
-    /// the runs nor the clones that workers make of the engine prepare it again.
-    pub(crate) fn prepare(&mut self) -> Result<(), String> {
-        let prepare = |engine: &mut Engine| {
-            engine
-                .eval_query("true".to_owned(), false)
-                .map(drop)
-                .map_err(|err| err.to_string())
+    /// An interpreter's engine of the libraries, and of the rules and batches when `rules`,
+    /// with the run's module and the data; not prepared. Errors are per module.
+    fn parse(&self, rules: bool) -> Result<Engine, Vec<(String, String)>> {
+        let mut engine = Engine::new();
+        engine.set_rego_v0(false);
+        // As OPA evaluates by default: a built-in function given arguments of the wrong type
+        // (`object.get` on a string, `%q` of a list) is undefined rather than an error, so a
+        // field of the wrong shape, which schema validation reports, does not make every rule
+        // that reads it fail.
+        engine.set_strict_builtin_errors(false);
+        let count = if rules {
+            self.modules.len()
+        } else {
+            self.libraries
         };
-        let (prepared, libraries) = crate::lint::join(
-            || prepare(&mut self.engine),
-            || prepare(&mut self.libraries),
-        );
-        prepared.and(libraries)
+        let mut errors = Vec::new();
+        for module in self.modules.iter().take(count).filter(|module| {
+            // The indexes need three of the built-in libraries (a library of the user's
+            // might add to their packages: then every library is there).
+            rules
+                || !self.builtin_only
+                || declared_package(&module.text).is_some_and(|p| INDEX_LIBRARIES.contains(&p))
+        }) {
+            if let Err(err) = engine.add_policy(module.display.clone(), module.text.clone()) {
+                errors.push((module.display.clone(), err.to_string()));
+            }
+        }
+        let run = |engine: &mut Engine| -> anyhow::Result<()> {
+            engine.add_extension(RUN_FUNCTION.to_owned(), 1, Box::new(run_value))?;
+            engine.add_extension(LOOKUP_FUNCTION.to_owned(), 1, Box::new(lookup_value))?;
+            engine.add_policy("<kubeward run>".to_owned(), RUN_MODULE.to_owned())?;
+            engine.add_data(self.data.clone())
+        };
+        if let Err(err) = run(&mut engine) {
+            errors.push(("<kubeward run>".to_owned(), err.to_string()));
+        }
+        if errors.is_empty() {
+            Ok(engine)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The interpreter's engine of every module, prepared.
+    fn interpreter(&self) -> Result<&Engine, String> {
+        self.interpreter
+            .get_or_init(|| {
+                let mut engine = self.parse(true).map_err(describe)?;
+                prepare(&mut engine)?;
+                Ok(engine)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The interpreter's engine of the libraries, prepared.
+    fn index_engine(&self) -> Result<&Engine, String> {
+        self.index_engine
+            .get_or_init(|| {
+                let mut engine = self.parse(false).map_err(describe)?;
+                prepare(&mut engine)?;
+                Ok(engine)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The rules compiled to bytecode.
+    fn bytecode(&self) -> Result<&Arc<VmProgram>, String> {
+        self.bytecode
+            .get_or_init(|| {
+                let mut engine = Engine::new();
+                engine.set_rego_v0(false);
+                for module in self.modules.iter() {
+                    engine
+                        .add_policy(module.display.clone(), module.text.clone())
+                        .map_err(|err| err.to_string())?;
+                }
+                engine
+                    .add_policy("<kubeward run>".to_owned(), VM_RUN_MODULE.to_owned())
+                    .map_err(|err| err.to_string())?;
+                compile_bytecode(&mut engine, &self.rules, &self.batches)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The bytecode of the rules, serialized, to give [`Program::load_bytecode`] in a later
+    /// process: compiled now if it is not yet. `None` when the rules are not all built-in
+    /// ones (the user's run on the interpreter) or do not compile.
+    pub(crate) fn save_bytecode(&self) -> Option<Vec<u8>> {
+        if !self.builtin_only {
+            return None;
+        }
+        let program = self.bytecode().ok()?;
+        let mut bytes = self.fingerprint().into_bytes();
+        bytes.push(b'\n');
+        bytes.extend(program.serialize_binary().ok()?);
+        Some(bytes)
+    }
+
+    /// Takes bytecode that [`Program::save_bytecode`] made; false, and nothing changes, when
+    /// it was made from other rules or by another version, or cannot be read.
+    pub(crate) fn load_bytecode(&mut self, bytes: &[u8]) -> bool {
+        let fingerprint = self.fingerprint();
+        let Some(body) = bytes
+            .strip_prefix(fingerprint.as_bytes())
+            .and_then(|rest| rest.strip_prefix(b"\n"))
+        else {
+            return false;
+        };
+        if !self.builtin_only || self.bytecode.get().is_some() {
+            return false;
+        }
+        let Ok(loaded) = VmProgram::deserialize_binary(body) else {
+            return false;
+        };
+        let program = match loaded {
+            regorus::rvm::program::DeserializationResult::Complete(program) => program,
+            _ => return false,
+        };
+        self.bytecode.set(Ok(Arc::new(program))).is_ok()
+    }
+
+    /// What the bytecode is compiled from: this build of kubeward (regorus is vendored, so
+    /// its version is kubeward's) and every module's text, hashed (SHA-256).
+    pub(crate) fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        hash.update(env!("CARGO_PKG_VERSION").as_bytes());
+        for text in self
+            .modules
+            .iter()
+            .map(|m| m.text.as_str())
+            .chain([VM_RUN_MODULE])
+            .chain(self.rules.iter().map(|r| r.query.as_str()))
+        {
+            hash.update((text.len() as u64).to_le_bytes());
+            hash.update(text.as_bytes());
+        }
+        let digest = hash.finalize();
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("kubeward-bytecode-1 {hex}")
+    }
+
+    /// Prepares the engines made so far (the user's rules are compiled when the linter is
+    /// made): once, before the linter lints anything, so that the clones that workers make
+    /// of them do not prepare them again.
+    pub(crate) fn prepare(&mut self) -> Result<(), String> {
+        if let Some(Some(Ok(engine))) = Arc::get_mut(&mut self.interpreter).map(OnceLock::get_mut) {
+            prepare(engine)?;
+        }
+        Ok(())
     }
 
     /// An evaluator for one run, with the run's inventory as `data.kubeward.inventory` and
@@ -354,31 +487,31 @@ impl Program {
         objects: usize,
         recording: bool,
     ) -> Result<Evaluator, String> {
-        let index = {
-            let _run = RunScope::enter(&object([("inventory", inventory.clone())]), false);
-            query_value(
-                &mut self.libraries.clone(),
-                &format!("data.{INDEX_PACKAGE}"),
-            )?
-        };
-        let run = object([("inventory", inventory), ("index", index)]);
+        // The machine when it is wanted and the bytecode compiles (or came compiled), the
+        // interpreter otherwise.
         let on_vm = !recording
             && self.builtin_only
             && match self.rule_engine {
-                RuleEngine::Auto => objects >= MACHINE_THRESHOLD,
+                RuleEngine::Auto => {
+                    objects >= MACHINE_THRESHOLD || self.bytecode.get().is_some_and(Result::is_ok)
+                }
                 RuleEngine::Interpreter => false,
                 RuleEngine::VirtualMachine => true,
             };
-        let bytecode = if on_vm {
-            self.bytecode.get_or_init(|| {
-                compile_bytecode(&mut self.machine.clone(), &self.rules, &self.batches).ok()
-            })
-        } else {
-            &None
+        let bytecode = on_vm.then(|| self.bytecode()).and_then(Result::ok);
+        // Both of the interpreter's engines are made at the same time when they are needed.
+        let (index_engine, interpreter) = crate::lint::join(
+            || self.index_engine().cloned(),
+            || bytecode.is_none().then(|| self.interpreter().cloned()),
+        );
+        let index = {
+            let _run = RunScope::enter(&object([("inventory", inventory.clone())]), false);
+            query_value(&mut index_engine?, &format!("data.{INDEX_PACKAGE}"))?
         };
+        let run = object([("inventory", inventory), ("index", index)]);
         let vm = match bytecode {
             Some(program) => {
-                let mut data = self.machine.get_data();
+                let mut data = self.data.clone();
                 data.as_object_mut()
                     .map_err(|err| err.to_string())?
                     .insert(RegoValue::from(VM_RUN_KEY), run.clone());
@@ -386,9 +519,10 @@ impl Program {
             }
             None => None,
         };
+        let engine = interpreter.transpose()?;
         Ok(Evaluator {
             vm,
-            engine: self.engine.clone(),
+            engine,
             run,
             rules: Arc::clone(&self.rules),
             batches: Arc::clone(&self.batches),
@@ -424,11 +558,23 @@ impl Program {
         key: &str,
         value: &serde_json::Value,
     ) -> Result<(), String> {
-        let data = kubeward_data(object([(key, json_to_rego(value))]));
-        for engine in [&mut self.engine, &mut self.libraries, &mut self.machine] {
-            engine
-                .add_data(data.clone())
-                .map_err(|err| err.to_string())?;
+        self.data
+            .as_object_mut()
+            .map_err(|err| err.to_string())?
+            .get_or_insert_with(RegoValue::from("kubeward"), RegoValue::new_object)
+            .as_object_mut()
+            .map_err(|err| err.to_string())?
+            .insert(RegoValue::from(key), json_to_rego(value));
+        // An engine made already (the user's rules are compiled with the linter) is given
+        // the data too; one shared with another program is made again on first use.
+        for cell in [&mut self.interpreter, &mut self.index_engine] {
+            match Arc::get_mut(cell).map(OnceLock::get_mut) {
+                Some(Some(Ok(engine))) => engine
+                    .add_data(kubeward_data(object([(key, json_to_rego(value))])))
+                    .map_err(|err| err.to_string())?,
+                Some(_) => {}
+                None => *cell = Arc::default(),
+            }
         }
         Ok(())
     }
@@ -558,7 +704,8 @@ impl Clone for Machine {
 pub(crate) struct Evaluator {
     /// The virtual machine the rules run on, or none when they run on the interpreter.
     vm: Option<Machine>,
-    engine: Engine,
+    /// The interpreter's engine, when the rules run there.
+    engine: Option<Engine>,
     /// `{"inventory": ..., "index": ...}`, what [`RUN_FUNCTION`] returns while it evaluates.
     run: RegoValue,
     rules: Arc<[CompiledRule]>,
@@ -668,11 +815,22 @@ impl Evaluator {
                 })
                 .collect();
         }
-        self.engine.set_input(input);
+        let Some(engine) = self.engine.as_mut() else {
+            // Not reached: an evaluator has the interpreter unless it runs the rules on the
+            // machine, and only relinting, which never does, asks for the interpreter.
+            return members
+                .iter()
+                .filter_map(|&position| {
+                    let rule = self.rules.get(position)?;
+                    Some((rule.index, Err("no engine to evaluate the rule".to_owned())))
+                })
+                .collect();
+        };
+        engine.set_input(input);
         if let Some(batch) = self.batches.iter().find(|batch| batch.members == members) {
             // One evaluation for all of them; should any rule fail, each is run on its own
             // below so that the error is reported against the rule that raised it.
-            if let Ok(RegoValue::Object(by_rule)) = self.engine.eval_rule(batch.query.clone()) {
+            if let Ok(RegoValue::Object(by_rule)) = engine.eval_rule(batch.query.clone()) {
                 return batched(&self.rules, &members, &by_rule);
             }
         }
@@ -680,8 +838,7 @@ impl Evaluator {
             .iter()
             .filter_map(|&position| {
                 let rule = self.rules.get(position)?;
-                let result = self
-                    .engine
+                let result = engine
                     .eval_rule(rule.query.clone())
                     .map_err(|err| err.to_string())
                     .and_then(|value| findings(&value));
@@ -717,6 +874,24 @@ fn batched(
             Some((rule.index, findings(value)))
         })
         .collect()
+}
+
+/// Prepares an engine for evaluation (regorus analyses the policy on first use, and again
+/// after its data changes).
+fn prepare(engine: &mut Engine) -> Result<(), String> {
+    engine
+        .eval_query("true".to_owned(), false)
+        .map(drop)
+        .map_err(|err| err.to_string())
+}
+
+/// Errors per module, as one message.
+fn describe(errors: Vec<(String, String)>) -> String {
+    errors
+        .into_iter()
+        .map(|(display, message)| format!("{display}: {message}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// `{"kubeward": value}`: a value for `data.kubeward`.
