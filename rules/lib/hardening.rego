@@ -29,36 +29,54 @@ pod_security_context(obj) := {"context": context, "path": array.concat(ps.path, 
 # {"container", "path", "field", "name", "settings"}, where settings maps a field name to
 # {"value", "path", "from"} ("from" is "container" or "pod"); a field set nowhere is absent.
 # windowsOptions is merged field by field, as the kubelet does, under "windowsOptions.<field>".
+#
+# Most rules of the workloads read it, so it is built for speed: each setting comes from
+# iterating the fields that are set (the pod's once, then each container's) rather than from
+# looking up every field the kubelet knows in both.
 containers(obj) := {entry |
 	pod := pod_security_context(obj)
+	pod_only := {key: {"value": value, "path": array.concat(pod.path, [key]), "from": "pod"} |
+		some key, value in pod.context
+		pod_only_fields[key]
+		value != null
+	}
+	pod_inherited := {key: {"value": value, "path": array.concat(pod.path, [key]), "from": "pod"} |
+		some key, value in pod.context
+		inherited_fields[key]
+		value != null
+	}
+	pod_windows := _object_or_empty(object.get(pod.context, "windowsOptions", {}))
+	pod_windows_path := array.concat(pod.path, ["windowsOptions"])
+	pod_windows_inherited := {field: {"value": value, "path": array.concat(pod_windows_path, [field]), "from": "pod"} |
+		some field, value in pod_windows
+		windows_fields[field]
+		value != null
+	}
 	some c in data.kubeward.lib.containers(obj)
 	own := _object_or_empty(object.get(c.container, "securityContext", {}))
 	own_path := array.concat(c.path, ["securityContext"])
+	own_windows := _object_or_empty(object.get(own, "windowsOptions", {}))
+	own_windows_path := array.concat(own_path, ["windowsOptions"])
 	settings := object.union_n([
-		{key: setting |
-			some key in inherited_fields
-			setting := _inherited(own, own_path, pod.context, pod.path, key)
-		},
-		{key: setting |
-			some key in pod_only_fields
-			value := pod.context[key]
+		pod_only,
+		# The container's own value of an inherited or container-only field, else the pod's.
+		{key: {"value": value, "path": array.concat(own_path, [key]), "from": "container"} |
+			some key, value in own
 			value != null
-			setting := {"value": value, "path": array.concat(pod.path, [key]), "from": "pod"}
+			container_fields[key]
 		},
 		{key: setting |
-			some key in container_only_fields
-			value := own[key]
+			some key, setting in pod_inherited
+			object.get(own, key, null) == null
+		},
+		{concat(".", ["windowsOptions", field]): {"value": value, "path": array.concat(own_windows_path, [field]), "from": "container"} |
+			some field, value in own_windows
+			windows_fields[field]
 			value != null
-			setting := {"value": value, "path": array.concat(own_path, [key]), "from": "container"}
 		},
-		{key: setting |
-			some field in ["hostProcess", "runAsUserName", "gmsaCredentialSpecName", "gmsaCredentialSpec"]
-			key := concat(".", ["windowsOptions", field])
-			setting := _inherited(
-				_object_or_empty(object.get(own, "windowsOptions", {})), array.concat(own_path, ["windowsOptions"]),
-				_object_or_empty(object.get(pod.context, "windowsOptions", {})), array.concat(pod.path, ["windowsOptions"]),
-				field,
-			)
+		{concat(".", ["windowsOptions", field]): setting |
+			some field, setting in pod_windows_inherited
+			object.get(own_windows, field, null) == null
 		},
 	])
 	entry := {
@@ -70,11 +88,11 @@ containers(obj) := {entry |
 	}
 }
 
-_inherited(own, own_path, pod, pod_path, key) := {"value": own[key], "path": array.concat(own_path, [key]), "from": "container"} if {
-	own[key] != null
-} else := {"value": pod[key], "path": array.concat(pod_path, [key]), "from": "pod"} if {
-	pod[key] != null
-}
+# The fields a container's securityContext sets for it.
+container_fields := inherited_fields | container_only_fields
+
+# The fields of windowsOptions, merged one by one.
+windows_fields := {"hostProcess", "runAsUserName", "gmsaCredentialSpecName", "gmsaCredentialSpec"}
 
 # The path where a setting missing everywhere belongs: the container's own securityContext.
 missing_path(entry, field) := array.concat(entry.path, ["securityContext", field])
