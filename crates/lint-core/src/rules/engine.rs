@@ -298,23 +298,27 @@ impl Program {
                     .map(|(display, message)| RuleError::from_regorus(&display, &message))
                     .collect::<Vec<_>>()
             })?;
-            for (module, rule) in program
+            let rule_modules = program
                 .modules
                 .iter()
                 .skip(libraries)
-                .zip(program.rules.iter())
-            {
-                if !engine
-                    .has_declared_rule_rooted_at(&module.display, "deny")
-                    .unwrap_or(false)
-                {
-                    return Err(vec![RuleError::new(
+                .take(program.rules.len());
+            let errors: Vec<RuleError> = rule_modules
+                .filter(|module| {
+                    !engine
+                        .has_declared_rule_rooted_at(&module.display, "deny")
+                        .unwrap_or(false)
+                })
+                .map(|module| {
+                    RuleError::new(
                         &module.display,
                         None,
                         "the rule declares no `deny` set (`deny contains finding if { ... }`)",
-                    )]);
-                }
-                debug_assert!(rule.query.ends_with(".deny"));
+                    )
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Err(errors);
             }
             let _ = program.interpreter.set(Ok(engine));
         }
@@ -366,26 +370,27 @@ impl Program {
 
     /// The interpreter's engine of every module, prepared.
     fn interpreter(&self) -> Result<&Engine, String> {
-        self.interpreter
-            .get_or_init(|| {
-                let mut engine = self.parse(true).map_err(describe)?;
-                prepare(&mut engine)?;
-                Ok(engine)
-            })
-            .as_ref()
-            .map_err(Clone::clone)
+        self.prepared(&self.interpreter, true)
     }
 
-    /// The interpreter's engine of the libraries, prepared.
+    /// The interpreter's engine of the libraries the indexes need, prepared.
     fn index_engine(&self) -> Result<&Engine, String> {
-        self.index_engine
-            .get_or_init(|| {
-                let mut engine = self.parse(false).map_err(describe)?;
-                prepare(&mut engine)?;
-                Ok(engine)
-            })
-            .as_ref()
-            .map_err(Clone::clone)
+        self.prepared(&self.index_engine, false)
+    }
+
+    /// The engine in `cell`, made (see [`Program::parse`]) and prepared on first use.
+    fn prepared<'a>(
+        &self,
+        cell: &'a OnceLock<Result<Engine, String>>,
+        rules: bool,
+    ) -> Result<&'a Engine, String> {
+        cell.get_or_init(|| {
+            let mut engine = self.parse(rules).map_err(describe)?;
+            prepare(&mut engine)?;
+            Ok(engine)
+        })
+        .as_ref()
+        .map_err(Clone::clone)
     }
 
     /// The rules compiled to bytecode.
