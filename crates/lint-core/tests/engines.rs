@@ -244,3 +244,58 @@ called := function([])
         &["2", "2"],
     );
 }
+
+/// regorus 0.14.1's virtual machine compiles a rule whose head has a variable key and
+/// `contains` (`workloads[ns] contains w`) as a plain set, and refuses a head with two
+/// variable keys (`apis[version][kind] := entry`: then no rule could run on the machine). The
+/// libraries that use them are evaluated on the interpreter only: the run's indexes
+/// (rules/lib/index.rego) and the API lifecycle table (`apis` in rules/lib/lifecycle.rego),
+/// which the rules read as data. Nothing that runs on the machine may use such a head or
+/// reach those rules.
+#[test]
+fn rules_on_the_machine_avoid_heads_its_compiler_gets_wrong() {
+    let mut files = Vec::new();
+    let mut stack = vec![root().join("rules")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rego") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 90, "rules not found");
+    let head =
+        regex::Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]+\]\s+contains\b|\[[^\]]+\]\[[^\]]+\])")
+            .unwrap();
+    let mut offending = Vec::new();
+    for path in &files {
+        let name = path.strip_prefix(root()).unwrap().display().to_string();
+        let text = std::fs::read_to_string(path).unwrap();
+        let interpreted_only =
+            name.ends_with("lib/index.rego") || name.ends_with("lib/lifecycle.rego");
+        for (number, line) in text.lines().enumerate() {
+            if !interpreted_only && head.is_match(line) {
+                offending.push(format!("{name}:{}: {line}", number + 1));
+            }
+            if !name.ends_with("lib/index.rego") && line.contains("kubeward.lib.index") {
+                offending.push(format!(
+                    "{name}:{}: reads the index library: {line}",
+                    number + 1
+                ));
+            }
+            if !name.ends_with("lib/lifecycle.rego") && line.contains("lifecycle.apis") {
+                offending.push(format!("{name}:{}: reads `apis`: {line}", number + 1));
+            }
+        }
+    }
+    assert!(offending.is_empty(), "{}", offending.join("\n"));
+    // The pattern finds what it is for.
+    assert!(head.is_match("workloads_by_label[ns][key][value] contains [i, w.object] if {"));
+    assert!(head.is_match("workloads[ns] contains [i, w.object] if {"));
+    assert!(head.is_match("apis[api_version][kind] := {} if {"));
+    assert!(!head.is_match("fields[field] := {key: text |"));
+    assert!(!head.is_match("deny contains finding if {"));
+}
