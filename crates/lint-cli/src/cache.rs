@@ -39,20 +39,29 @@ pub fn load(linter: &mut Linter) -> bool {
 /// Keeps the linter's compiled rules for later runs (compiling them if this run did not).
 /// Written to a file of this process and renamed, so that runs at the same time (pre-commit
 /// starts several) never read a partial file.
+///
+/// The file is opened before the rules are compiled: where the cache cannot be written (a
+/// read-only home), a run does not compile them for nothing.
 pub fn store(linter: &Linter) {
+    use std::io::Write as _;
     let Some(path) = file(linter) else {
-        return;
-    };
-    let Some(bytes) = linter.compiled_rules() else {
         return;
     };
     let Some(parent) = path.parent() else {
         return;
     };
     let partial = parent.join(format!(".rules-{}.tmp", std::process::id()));
-    let written = std::fs::create_dir_all(parent)
-        .and_then(|()| std::fs::write(&partial, &bytes))
-        .and_then(|()| std::fs::rename(&partial, &path));
+    let Ok(mut out) =
+        std::fs::create_dir_all(parent).and_then(|()| std::fs::File::create(&partial))
+    else {
+        return;
+    };
+    let written = match linter.compiled_rules() {
+        Some(bytes) => out
+            .write_all(&bytes)
+            .and_then(|()| std::fs::rename(&partial, &path)),
+        None => Err(std::io::ErrorKind::Unsupported.into()),
+    };
     if written.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
