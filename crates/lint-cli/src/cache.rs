@@ -57,9 +57,11 @@ pub fn store(linter: &Linter) {
         return;
     };
     let written = match linter.compiled_rules() {
-        Some(bytes) => out
-            .write_all(&bytes)
-            .and_then(|()| std::fs::rename(&partial, &path)),
+        Some(bytes) => out.write_all(&bytes).and_then(|()| {
+            // Closed before it is renamed (some systems refuse to rename an open file).
+            drop(out);
+            std::fs::rename(&partial, &path)
+        }),
         None => Err(std::io::ErrorKind::Unsupported.into()),
     };
     if written.is_err() {
