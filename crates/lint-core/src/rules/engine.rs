@@ -450,12 +450,13 @@ impl Program {
         self.bytecode.set(Ok(Arc::new(program))).is_ok()
     }
 
-    /// What the bytecode is compiled from: this build of kubeward (regorus is vendored, so
-    /// its version is kubeward's) and every module's text, hashed (SHA-256).
+    /// What the bytecode is compiled from: kubeward's version, the patch of the vendored
+    /// regorus (its compiler), and every module's text, hashed (SHA-256).
     pub(crate) fn fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
         hash.update(env!("CARGO_PKG_VERSION").as_bytes());
+        hash.update(include_str!("../../../../vendor/regorus.patch").as_bytes());
         for text in self
             .modules
             .iter()
