@@ -200,8 +200,8 @@ impl Linter {
     }
 
     /// What the rules' bytecode (see [`Linter::compiled_rules`]) is compiled from: this
-    /// version of kubeward and the text of every rule and library, hashed. A cache of the
-    /// bytecode can be named by it.
+    /// version of kubeward, the patch of its vendored regorus and the text of every rule and
+    /// library, hashed. A cache of the bytecode can be named by it.
     pub fn compiled_rules_key(&self) -> String {
         self.program.fingerprint()
     }
