@@ -1,6 +1,7 @@
-//! Evaluation with regorus: policies compiled and the engine prepared once per linter, cloned
-//! per worker, one `input` per object, and the rules whose kinds match the object evaluated
-//! together, in one evaluation.
+//! Evaluation with regorus: one `input` per object, and the rules whose kinds match the object
+//! evaluated together, in one evaluation, on regorus's bytecode virtual machine (the rules
+//! compiled once per linter, or read back from an earlier process) or on its interpreter (the
+//! engine made and prepared once per linter, on first use); either is cloned per worker.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -521,7 +522,7 @@ impl Program {
                 data.as_object_mut()
                     .map_err(|err| err.to_string())?
                     .insert(RegoValue::from(VM_RUN_KEY), run.clone());
-                Some(Machine::new(program, data)?)
+                Some(Machine::new(Arc::clone(program), data)?)
             }
             None => None,
         };
@@ -617,9 +618,10 @@ impl PartialEq for ProgramId {
 /// interpreter, Rego's reference here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RuleEngine {
-    /// The virtual machine for runs of [`MACHINE_THRESHOLD`] objects or more, the interpreter
-    /// for smaller ones: compiling to bytecode takes about as long as interpreting the rules
-    /// for a dozen objects.
+    /// The virtual machine for runs of [`MACHINE_THRESHOLD`] objects or more, or when the
+    /// rules are compiled already (`Linter::load_compiled_rules`); the interpreter for smaller
+    /// runs otherwise: compiling to bytecode takes about as long as interpreting the rules for
+    /// a dozen objects.
     #[default]
     Auto,
     /// regorus's tree-walking interpreter.
@@ -664,17 +666,13 @@ struct Machine {
 }
 
 impl Machine {
-    fn new(program: &Arc<VmProgram>, data: RegoValue) -> Result<Self, String> {
+    fn new(program: Arc<VmProgram>, data: RegoValue) -> Result<Self, String> {
         let mut vm = RegoVM::new();
-        vm.load_program(Arc::clone(program));
+        vm.load_program(Arc::clone(&program));
         vm.set_max_instructions(MAX_INSTRUCTIONS);
         vm.set_strict_builtin_errors(false);
         vm.set_data(data.clone()).map_err(|err| err.to_string())?;
-        Ok(Machine {
-            program: Arc::clone(program),
-            data,
-            vm,
-        })
+        Ok(Machine { program, data, vm })
     }
 
     /// The value of an entry point.
@@ -691,17 +689,12 @@ impl Clone for Machine {
     /// its reference count (two threads were barely faster than one).
     fn clone(&self) -> Self {
         let program = Arc::new(VmProgram::clone(&self.program));
-        let mut vm = RegoVM::new();
-        vm.load_program(Arc::clone(&program));
-        vm.set_max_instructions(MAX_INSTRUCTIONS);
-        vm.set_strict_builtin_errors(false);
-        // The data was accepted by the machine this one copies.
-        let _ = vm.set_data(self.data.clone());
-        Machine {
+        // The data was accepted by the machine this one copies, so it is accepted again.
+        Machine::new(Arc::clone(&program), self.data.clone()).unwrap_or_else(|_| Machine {
             program,
             data: self.data.clone(),
-            vm,
-        }
+            vm: RegoVM::new(),
+        })
     }
 }
 
