@@ -334,6 +334,20 @@ impl<'a> Compiler<'a> {
         let import_key =
             append_path_component(&self.current_package, root).map_err(CompilerError::from)?;
         if let Some(import_expr) = self.policy.inner.imports.get(&import_key) {
+            // `import data.a.b` then `b.c.d`: compile `data.a.b.c.d` as one chain, so that a
+            // rule it names is called directly rather than after evaluating all of `data.a.b`.
+            let imported = parse_reference_chain(import_expr)?;
+            if let ReferenceRoot::Variable(import_root) = &imported.root {
+                if import_root == "data" && !chain.components.is_empty() {
+                    let mut components = imported.components.clone();
+                    components.extend(chain.components.iter().cloned());
+                    let combined = ReferenceChain {
+                        root: imported.root.clone(),
+                        components,
+                    };
+                    return self.compile_data_chain(&combined, span);
+                }
+            }
             let import_reg =
                 self.compile_rego_expr_with_span(import_expr, import_expr.span(), false)?;
             if chain.components.is_empty() {
