@@ -955,11 +955,12 @@ fn batches(rules: &[CompiledRule]) -> Vec<Batch> {
 
 /// The module of the batches, one package for all of them (regorus resolves a reference to
 /// `data` by visiting every module, so each module costs every object some time): a rule per
-/// batched rule, `r<position> := {"<position>": deny}`, and per batch the union of its
-/// members', `b<number>`.
+/// batched rule, `r<position>`, its `deny` or the empty set when that is undefined, and per
+/// batch an object of its members', `b<number> := {"<position>": r<position>, ...}`.
 fn batch_source(batches: &[Batch], rules: &[CompiledRule]) -> String {
     // `{"<position>": deny, ...}` would be undefined as a whole if one `deny` were: each
-    // rule's entry is a rule of its own, `{}` when its `deny` is undefined.
+    // rule's entry is a rule of its own, always defined. (An object written out is built once;
+    // `object.union_n` of one-entry objects copied the growing union at each step.)
     let mut source = String::from("package kubeward.batch\n\nimport rego.v1\n\n");
     let mut members: Vec<usize> = batches.iter().flat_map(|b| b.members.clone()).collect();
     members.sort_unstable();
@@ -967,17 +968,18 @@ fn batch_source(batches: &[Batch], rules: &[CompiledRule]) -> String {
     for position in members {
         if let Some(rule) = rules.get(position) {
             source.push_str(&format!(
-                "r{position} := {{\"{position}\": findings}} if {{\n\tfindings := {}\n}} else := {{}}\n\n",
+                "r{position} := findings if {{\n\tfindings := {}\n}} else := set()\n\n",
                 rule.query
             ));
         }
     }
     for (number, batch) in batches.iter().enumerate() {
-        let entries: Vec<String> = batch.members.iter().map(|p| format!("r{p}")).collect();
-        source.push_str(&format!(
-            "b{number} := object.union_n([{}])\n\n",
-            entries.join(", ")
-        ));
+        let entries: Vec<String> = batch
+            .members
+            .iter()
+            .map(|p| format!("\"{p}\": r{p}"))
+            .collect();
+        source.push_str(&format!("b{number} := {{{}}}\n\n", entries.join(", ")));
     }
     source
 }

@@ -261,8 +261,7 @@ impl RegoVM {
             }
             (&ComprehensionMode::Object, &mut Value::Object(ref mut obj)) => {
                 if let Some(key) = key_value {
-                    if !matches!(value_to_add, Value::Undefined)
-                        && !matches!(key, Value::Undefined)
+                    if !matches!(value_to_add, Value::Undefined) && !matches!(key, Value::Undefined)
                     {
                         crate::Rc::make_mut(obj).insert(key, value_to_add);
                     }
@@ -322,19 +321,19 @@ impl RegoVM {
                     .get(idx)
                     .is_some_and(|frame| matches!(frame.kind, FrameKind::Comprehension { .. }))
             })
-            .ok_or(VmError::InvalidIteration {
+            .ok_or_else(|| VmError::InvalidIteration {
                 value: Value::String(Arc::from("No active comprehension")),
                 pc: self.pc,
             })?;
 
         let (value_to_add, key_value, mode, result_reg_idx, key_reg_idx, value_reg_idx) = {
-            let frame =
-                self.execution_stack
-                    .get(comprehension_index)
-                    .ok_or(VmError::InvalidIteration {
-                        value: Value::String(Arc::from("No active comprehension")),
-                        pc: self.pc,
-                    })?;
+            let frame = self
+                .execution_stack
+                .get(comprehension_index)
+                .ok_or_else(|| VmError::InvalidIteration {
+                    value: Value::String(Arc::from("No active comprehension")),
+                    pc: self.pc,
+                })?;
 
             if let FrameKind::Comprehension { ref context, .. } = frame.kind {
                 let value_to_add = self.get_register(value_reg)?.clone();
@@ -381,8 +380,7 @@ impl RegoVM {
             }
             (&ComprehensionMode::Object, &mut Value::Object(ref mut obj)) => {
                 if let Some(key) = key_value {
-                    if !matches!(value_to_add, Value::Undefined)
-                        && !matches!(key, Value::Undefined)
+                    if !matches!(value_to_add, Value::Undefined) && !matches!(key, Value::Undefined)
                     {
                         crate::Rc::make_mut(obj).insert(key, value_to_add);
                     }
@@ -407,12 +405,13 @@ impl RegoVM {
         self.set_register(result_reg_idx, current_result)?;
 
         let (iteration_state_snapshot, body_start, comprehension_end) = {
-            let frame = self.execution_stack.get_mut(comprehension_index).ok_or(
-                VmError::InvalidIteration {
+            let frame = self
+                .execution_stack
+                .get_mut(comprehension_index)
+                .ok_or_else(|| VmError::InvalidIteration {
                     value: Value::String(Arc::from("No active comprehension")),
                     pc: self.pc,
-                },
-            )?;
+                })?;
 
             if let &mut FrameKind::Comprehension {
                 ref mut context, ..

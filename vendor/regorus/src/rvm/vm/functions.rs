@@ -9,24 +9,24 @@ use super::machine::RegoVM;
 
 impl RegoVM {
     pub(super) fn execute_function_call(&mut self, params_index: u16) -> Result<()> {
-        let params = self
-            .program
+        // Borrowed from the program (held by its own reference for the call), not cloned.
+        let program = alloc::sync::Arc::clone(&self.program);
+        let params = program
             .instruction_data
             .get_function_call_params(params_index)
-            .cloned()
-            .ok_or(VmError::InvalidFunctionCallParamsIndex {
+            .ok_or_else(|| VmError::InvalidFunctionCallParamsIndex {
                 index: params_index,
                 pc: self.pc,
-                available: self.program.instruction_data.function_call_params.len(),
+                available: program.instruction_data.function_call_params.len(),
             })?;
         let call_result = match self.execution_mode {
             ExecutionMode::RunToCompletion => {
-                self.execute_call_rule_common(params.dest, params.func_rule_index, Some(&params))
+                self.execute_call_rule_common(params.dest, params.func_rule_index, Some(params))
             }
             ExecutionMode::Suspendable => self.execute_call_rule_suspendable(
                 params.dest,
                 params.func_rule_index,
-                Some(&params),
+                Some(params),
             ),
         };
 
@@ -41,19 +41,18 @@ impl RegoVM {
         let params = program
             .instruction_data
             .get_builtin_call_params(params_index)
-            .ok_or(VmError::InvalidBuiltinCallParamsIndex {
+            .ok_or_else(|| VmError::InvalidBuiltinCallParamsIndex {
                 index: params_index,
                 pc: self.pc,
                 available: program.instruction_data.builtin_call_params.len(),
-            })?
-            .clone();
-        let builtin_info = program.get_builtin_info(params.builtin_index).ok_or(
-            VmError::InvalidBuiltinInfoIndex {
+            })?;
+        let builtin_info = program
+            .get_builtin_info(params.builtin_index)
+            .ok_or_else(|| VmError::InvalidBuiltinInfoIndex {
                 index: params.builtin_index,
                 pc: self.pc,
                 available: program.builtin_info_table.len(),
-            },
-        )?;
+            })?;
 
         let mut args = core::mem::take(&mut self.cached_builtin_args);
         args.clear();
@@ -92,6 +91,7 @@ impl RegoVM {
             }
         };
         let cache_name = builtins::must_cache(builtin_info.name.as_str());
+        let dest = params.dest;
         drop(program);
 
         self.ensure_dummy_exprs(args.len())?;
@@ -107,7 +107,7 @@ impl RegoVM {
                         let cached = entry.1.clone();
                         self.dummy_exprs = dummy_exprs;
                         self.cached_builtin_args = args;
-                        self.set_register(params.dest, cached)?;
+                        self.set_register(dest, cached)?;
                         self.memory_check()?;
                         return Ok(());
                     }
@@ -153,10 +153,10 @@ impl RegoVM {
                 .entry(name)
                 .or_default()
                 .push((cache_args, result.clone()));
-            self.set_register(params.dest, result)?;
+            self.set_register(dest, result)?;
         } else {
             self.cached_builtin_args = args;
-            self.set_register(params.dest, result)?;
+            self.set_register(dest, result)?;
         }
 
         self.memory_check()?;
