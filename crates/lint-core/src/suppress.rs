@@ -143,6 +143,11 @@ impl Linter {
                         .into_iter()
                         .flatten(),
                 );
+            let mut candidates = candidates.peekable();
+            // Most findings have no directive: the rule is looked up only for those that do.
+            if candidates.peek().is_none() {
+                continue;
+            }
             let Some(rule) = self.catalog.find(&diagnostic.rule.id) else {
                 continue;
             };

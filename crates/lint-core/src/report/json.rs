@@ -114,8 +114,12 @@ pub fn write_json(
     sources: &SourceSet,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report, sources))?;
-    out.write_all(b"\n")
+    // The serializer makes many small writes: buffered here, they are not each a call
+    // through `dyn Write`.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &document(report, sources))?;
+    std::io::Write::write_all(&mut buffered, b"\n")?;
+    std::io::Write::flush(&mut buffered)
 }
 
 /// The report as a JSON value, for callers that add to it before writing it.
