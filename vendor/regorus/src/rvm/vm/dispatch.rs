@@ -384,7 +384,7 @@ impl RegoVM {
         use Instruction::*;
         match instruction {
             BuiltinCall { params_index } => {
-                self.execute_builtin_call(params_index)?;
+                self.execute_builtin_call(program, params_index)?;
                 Ok(InstructionOutcome::Continue)
             }
             HostAwait { dest, arg, id } => {
@@ -410,7 +410,7 @@ impl RegoVM {
                 }
             }
             FunctionCall { params_index } => {
-                self.execute_function_call(params_index)?;
+                self.execute_function_call(program, params_index)?;
                 Ok(InstructionOutcome::Continue)
             }
             Return { value } => {
@@ -418,7 +418,7 @@ impl RegoVM {
                 Ok(InstructionOutcome::Return(result))
             }
             CallRule { dest, rule_index } => {
-                self.execute_call_rule(dest, rule_index)?;
+                self.execute_call_rule(program, dest, rule_index)?;
                 Ok(InstructionOutcome::Continue)
             }
             RuleInit {

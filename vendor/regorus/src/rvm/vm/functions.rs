@@ -1,6 +1,7 @@
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
 use crate::builtins;
+use crate::rvm::program::Program;
 use crate::value::Value;
 
 use super::errors::{Result, VmError};
@@ -8,9 +9,12 @@ use super::execution_model::ExecutionMode;
 use super::machine::RegoVM;
 
 impl RegoVM {
-    pub(super) fn execute_function_call(&mut self, params_index: u16) -> Result<()> {
-        // Borrowed from the program (held by its own reference for the call), not cloned.
-        let program = alloc::sync::Arc::clone(&self.program);
+    pub(super) fn execute_function_call(
+        &mut self,
+        program: &Program,
+        params_index: u16,
+    ) -> Result<()> {
+        // Borrowed from the program (which the dispatch loop holds), not cloned.
         let params = program
             .instruction_data
             .get_function_call_params(params_index)
@@ -20,9 +24,12 @@ impl RegoVM {
                 available: program.instruction_data.function_call_params.len(),
             })?;
         let call_result = match self.execution_mode {
-            ExecutionMode::RunToCompletion => {
-                self.execute_call_rule_common(params.dest, params.func_rule_index, Some(params))
-            }
+            ExecutionMode::RunToCompletion => self.execute_call_rule_common(
+                program,
+                params.dest,
+                params.func_rule_index,
+                Some(params),
+            ),
             ExecutionMode::Suspendable => self.execute_call_rule_suspendable(
                 params.dest,
                 params.func_rule_index,
@@ -36,8 +43,11 @@ impl RegoVM {
         Ok(())
     }
 
-    pub(super) fn execute_builtin_call(&mut self, params_index: u16) -> Result<()> {
-        let program = self.program.clone();
+    pub(super) fn execute_builtin_call(
+        &mut self,
+        program: &Program,
+        params_index: u16,
+    ) -> Result<()> {
         let params = program
             .instruction_data
             .get_builtin_call_params(params_index)
@@ -92,7 +102,6 @@ impl RegoVM {
         };
         let cache_name = builtins::must_cache(builtin_info.name.as_str());
         let dest = params.dest;
-        drop(program);
 
         self.ensure_dummy_exprs(args.len())?;
         let dummy_span = self.get_dummy_span()?.clone();

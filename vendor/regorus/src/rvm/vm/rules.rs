@@ -2,10 +2,9 @@
 // Licensed under the MIT License.
 
 use crate::rvm::instructions::FunctionCallParams;
-use crate::rvm::program::{RuleInfo, RuleType};
+use crate::rvm::program::{Program, RuleInfo, RuleType};
 use crate::value::Value;
 use alloc::format;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::convert::TryFrom as _;
 use core::mem;
@@ -52,6 +51,7 @@ impl RegoVM {
 
     pub(super) fn execute_rule_definitions_common(
         &mut self,
+        program: &Program,
         rule_definitions: &[Vec<u32>],
         rule_info: &RuleInfo,
         function_call_params: Option<&FunctionCallParams>,
@@ -110,7 +110,7 @@ impl RegoVM {
                 if let Some(destructuring_entry_point) =
                     rule_info.destructuring_blocks.get(def_idx).and_then(|x| *x)
                 {
-                    match self.jump_to(destructuring_entry_point) {
+                    match self.jump_to_in(program, destructuring_entry_point) {
                         Ok(_result) => {}
                         Err(e) if Self::is_fatal_vm_error(&e) => {
                             self.restore_rule_state(
@@ -125,13 +125,13 @@ impl RegoVM {
                     }
                 }
 
-                match self.jump_to(*body_entry_point) {
+                match self.jump_to_in(program, *body_entry_point) {
                     Ok(_) => {
                         if matches!(rule_info.rule_type, RuleType::Complete) || is_function_call {
-                            let current_result = self.get_register(result_reg)?.clone();
-                            if current_result != Value::Undefined {
+                            let current_result = self.get_register(result_reg)?;
+                            if *current_result != Value::Undefined {
                                 if let Some(ref expected) = first_successful_result {
-                                    if *expected != current_result {
+                                    if expected != current_result {
                                         rule_failed_due_to_inconsistency = true;
                                         self.set_register(result_reg, Value::Undefined)?;
                                         break;
@@ -215,6 +215,7 @@ impl RegoVM {
 
     pub(super) fn execute_call_rule_common(
         &mut self,
+        program: &Program,
         dest: u8,
         rule_index: u16,
         function_call_params: Option<&FunctionCallParams>,
@@ -229,17 +230,17 @@ impl RegoVM {
             });
         }
 
-        // The rule's description is borrowed from the program (held by its own reference
-        // for the call) rather than cloned at every call.
-        let program = Arc::clone(&self.program);
-        let rule_info = program
-            .rule_infos
-            .get(rule_idx)
-            .ok_or_else(|| VmError::RuleInfoMissing {
-                index: rule_index,
-                pc: self.pc,
-                available: program.rule_infos.len(),
-            })?;
+        // The rule's description is borrowed from the program (which the caller holds)
+        // rather than cloned at every call.
+        let rule_info =
+            program
+                .rule_infos
+                .get(rule_idx)
+                .ok_or_else(|| VmError::RuleInfoMissing {
+                    index: rule_index,
+                    pc: self.pc,
+                    available: program.rule_infos.len(),
+                })?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -296,7 +297,12 @@ impl RegoVM {
         });
 
         let (final_result, rule_failed_due_to_inconsistency) = self
-            .execute_rule_definitions_common(rule_definitions, rule_info, function_call_params)?;
+            .execute_rule_definitions_common(
+                program,
+                rule_definitions,
+                rule_info,
+                function_call_params,
+            )?;
 
         self.set_register(dest, Value::Undefined)?;
 
@@ -325,38 +331,25 @@ impl RegoVM {
             Value::Undefined
         };
 
-        self.set_register(dest, result_from_rule.clone())?;
-
-        if self.get_register(dest)? == &Value::Undefined && !rule_failed_due_to_inconsistency {
+        // The value is set once, and cloned only for the cache of a non-function rule.
+        let mut value = result_from_rule;
+        if value == Value::Undefined && !rule_failed_due_to_inconsistency {
             match call_context.rule_type {
-                RuleType::PartialSet => {
-                    self.set_register(dest, Value::new_set())?;
-                }
-                RuleType::PartialObject => {
-                    self.set_register(dest, Value::new_object())?;
-                }
+                RuleType::PartialSet => value = Value::new_set(),
+                RuleType::PartialObject => value = Value::new_object(),
                 RuleType::Complete => {
-                    if let Some(rule_metadata) = self
-                        .program
+                    if let Some(default_value) = program
                         .rule_infos
                         .get(usize::from(call_context.rule_index))
+                        .and_then(|rule_metadata| rule_metadata.default_literal_index)
+                        .and_then(|index| program.literals.get(usize::from(index)))
                     {
-                        if let Some(default_literal_index) = rule_metadata.default_literal_index {
-                            if let Some(default_value) = self
-                                .program
-                                .literals
-                                .get(usize::from(default_literal_index))
-                                .cloned()
-                            {
-                                self.set_register(dest, default_value)?;
-                            }
-                        }
+                        value = default_value.clone();
                     }
                 }
             }
         }
 
-        let final_value = self.get_register(dest)?.clone();
         if !is_function_rule {
             let available = self.rule_cache.len();
             let entry =
@@ -367,13 +360,20 @@ impl RegoVM {
                         pc: self.pc,
                         available,
                     })?;
-            *entry = (true, final_value.clone());
+            *entry = (true, value.clone());
         }
-        Ok(())
+        self.set_register(dest, value)
     }
-    pub(super) fn execute_call_rule(&mut self, dest: u8, rule_index: u16) -> Result<()> {
+    pub(super) fn execute_call_rule(
+        &mut self,
+        program: &Program,
+        dest: u8,
+        rule_index: u16,
+    ) -> Result<()> {
         match self.execution_mode {
-            ExecutionMode::RunToCompletion => self.execute_call_rule_common(dest, rule_index, None),
+            ExecutionMode::RunToCompletion => {
+                self.execute_call_rule_common(program, dest, rule_index, None)
+            }
             ExecutionMode::Suspendable => {
                 self.execute_call_rule_suspendable(dest, rule_index, None)
             }

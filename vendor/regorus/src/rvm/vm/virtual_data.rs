@@ -148,7 +148,8 @@ impl RegoVM {
                                 rule_index: Value::Number(rule_idx.clone()),
                                 pc: self.pc,
                             })?;
-                        self.execute_call_rule_common(temp_reg, rule_index_u16, None)?;
+                        let program = alloc::sync::Arc::clone(&self.program);
+                        self.execute_call_rule_common(&program, temp_reg, rule_index_u16, None)?;
                         let register_count = self.registers.len();
                         let result = self.registers.pop().ok_or_else(|| {
                             VmError::RegisterIndexOutOfBounds {
@@ -256,7 +257,8 @@ impl RegoVM {
                             pc: self.pc,
                         })?;
 
-                    self.execute_call_rule_common(params.dest, rule_index, None)?;
+                    let program = alloc::sync::Arc::clone(&self.program);
+                    self.execute_call_rule_common(&program, params.dest, rule_index, None)?;
 
                     if components_consumed < params.path_components.len() {
                         // Walk remaining path by reference, clone only the leaf.
