@@ -11,8 +11,9 @@
 #
 # The engine that computes the indexes holds this library, kubeward.rego and network.rego
 # only (INDEX_LIBRARIES in crates/lint-core/src/rules/engine.rs): a helper of another library
-# is out of its reach. It evaluates each rule of the package on its own, in parallel, and
-# finds them by their heads, which start their lines here (see `rule_names` there).
+# is out of its reach. It evaluates the package's rules in groups, one per thread, at the
+# same time, and finds them by their heads, which start their lines here (see `rule_names`
+# there).
 package kubeward.lib.index
 
 import rego.v1

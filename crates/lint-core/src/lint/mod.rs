@@ -912,6 +912,17 @@ pub(crate) fn par_map<T, R>(items: Vec<T>, f: impl Fn(T) -> R) -> Vec<R> {
     items.into_iter().map(f).collect()
 }
 
+/// The threads that work on a run: rayon's, one without the `parallel` feature.
+#[cfg(feature = "parallel")]
+pub(crate) fn threads() -> usize {
+    rayon::current_num_threads()
+}
+
+#[cfg(not(feature = "parallel"))]
+pub(crate) fn threads() -> usize {
+    1
+}
+
 /// Runs two closures, at the same time when the `parallel` feature is on.
 #[cfg(feature = "parallel")]
 pub(crate) fn join<A: Send, B: Send>(
