@@ -84,10 +84,11 @@ impl RegoVM {
         let mut previous_registers = Vec::default();
         mem::swap(&mut previous_registers, &mut self.registers);
 
-        let mut previous_loop_stack = Vec::default();
+        let mut previous_loop_stack = self.loop_stack_pool.pop().unwrap_or_default();
         mem::swap(&mut previous_loop_stack, &mut self.loop_stack);
 
-        let mut previous_comprehension_stack = Vec::default();
+        let mut previous_comprehension_stack =
+            self.comprehension_stack_pool.pop().unwrap_or_default();
         mem::swap(
             &mut previous_comprehension_stack,
             &mut self.comprehension_stack,
@@ -207,8 +208,13 @@ impl RegoVM {
             self.registers = restored_registers;
         }
 
-        self.loop_stack = previous_loop_stack;
-        self.comprehension_stack = previous_comprehension_stack;
+        let mut loop_stack = mem::replace(&mut self.loop_stack, previous_loop_stack);
+        loop_stack.clear();
+        self.loop_stack_pool.push(loop_stack);
+        let mut comprehension_stack =
+            mem::replace(&mut self.comprehension_stack, previous_comprehension_stack);
+        comprehension_stack.clear();
+        self.comprehension_stack_pool.push(comprehension_stack);
 
         Ok((final_result, rule_failed_due_to_inconsistency))
     }

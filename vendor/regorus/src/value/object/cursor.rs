@@ -22,13 +22,16 @@ impl Object {
     pub fn next<'a>(&'a self, cursor: &mut ObjectCursor) -> Option<(&'a Value, &'a Value)> {
         match (&self.repr, &mut cursor.inner) {
             (Repr::Empty, _) => None,
+            // A frozen object is a sorted vector: the cursor is a position in it.
             (Repr::Frozen(v), ObjectCursorInner::Start) => {
-                if let Some((k, val)) = v.first() {
-                    cursor.inner = ObjectCursorInner::Key(k.clone());
-                    Some((k, val))
-                } else {
-                    None
-                }
+                let (k, val) = v.first()?;
+                cursor.inner = ObjectCursorInner::Position(1);
+                Some((k, val))
+            }
+            (Repr::Frozen(v), ObjectCursorInner::Position(i)) => {
+                let (k, val) = v.get(*i)?;
+                *i = i.saturating_add(1);
+                Some((k, val))
             }
             (Repr::Frozen(v), ObjectCursorInner::Key(prev)) => {
                 let i = match v.binary_search_by(|(k, _)| k.cmp(prev)) {
@@ -54,6 +57,13 @@ impl Object {
                 cursor.inner = ObjectCursorInner::Key(k.clone());
                 Some((k, val))
             }
+            // The object changed representation while iterated (the order is then
+            // unspecified, as for any change during an iteration).
+            (Repr::BTree(m), ObjectCursorInner::Position(i)) => {
+                let (k, val) = m.iter().nth(*i)?;
+                *i = i.saturating_add(1);
+                Some((k, val))
+            }
         }
     }
 }
@@ -72,4 +82,6 @@ pub struct ObjectCursor {
 enum ObjectCursorInner {
     Start,
     Key(Value),
+    /// The index of the next entry of a frozen object.
+    Position(usize),
 }

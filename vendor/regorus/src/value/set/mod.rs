@@ -166,38 +166,56 @@ impl Set {
     /// Create a resumable cursor over elements in implementation-defined
     /// order. Stable for the lifetime of `&self`. O(1).
     ///
-    /// The cursor is fully self-owned (it stores a clone of the last-seen
-    /// element, not a reference) so it can be stored as a field of a
-    /// long-lived state struct — e.g. an RVM iteration frame that persists
-    /// across instruction dispatches. As a consequence, mutating the `Set`
-    /// between `next()` calls is not rejected by the borrow checker; the
+    /// The cursor is fully self-owned (it stores a position, or a clone of
+    /// the last-seen element, not a reference) so it can be stored as a
+    /// field of a long-lived state struct — e.g. an RVM iteration frame that
+    /// persists across instruction dispatches. As a consequence, mutating the
+    /// `Set` between `next()` calls is not rejected by the borrow checker; the
     /// resulting iteration order in that case is unspecified.
     #[inline]
-    pub const fn cursor(&self) -> SetCursor {
+    pub fn cursor(&self) -> SetCursor {
         SetCursor {
-            inner: SetCursorInner::BTree(None),
+            inner: if self.inner.len() <= SMALL_SET {
+                SetCursorInner::Position(0)
+            } else {
+                SetCursorInner::BTree(None)
+            },
         }
     }
 
-    /// Advance `cursor` and yield the next element. O(log n) for the BTree
-    /// backend (range probe); future hash/inline variants may be O(1).
+    /// Advance `cursor` and yield the next element: O(n) for a small set (a
+    /// walk to the position, comparing nothing), O(log n) otherwise (a range
+    /// probe, comparing the last element with those on the way).
     pub fn next<'a>(&'a self, cursor: &mut SetCursor) -> Option<&'a Value> {
-        let SetCursorInner::BTree(ref mut last) = cursor.inner;
-        let next = last.as_ref().map_or_else(
-            || self.inner.iter().next(),
-            |prev| {
-                // `(Bound<&T>, Bound<&T>)` impls `RangeBounds<T>` — no clone
-                // needed to build the resume bound.
-                self.inner
-                    .range((Bound::Excluded(prev), Bound::Unbounded))
-                    .next()
-            },
-        );
-        let v = next?;
-        *last = Some(v.clone());
-        Some(v)
+        match cursor.inner {
+            SetCursorInner::Position(ref mut position) => {
+                let v = self.inner.iter().nth(*position)?;
+                *position = position.saturating_add(1);
+                Some(v)
+            }
+            SetCursorInner::BTree(ref mut last) => {
+                let next = last.as_ref().map_or_else(
+                    || self.inner.iter().next(),
+                    |prev| {
+                        // `(Bound<&T>, Bound<&T>)` impls `RangeBounds<T>` — no clone
+                        // needed to build the resume bound.
+                        self.inner
+                            .range((Bound::Excluded(prev), Bound::Unbounded))
+                            .next()
+                    },
+                );
+                let v = next?;
+                *last = Some(v.clone());
+                Some(v)
+            }
+        }
     }
 }
+
+/// Sets of at most this many elements are iterated by position: comparing
+/// elements, which may be large objects, costs more than walking to the
+/// position again.
+const SMALL_SET: usize = 16;
 
 /// Opaque resumable cursor over a [`Set`]'s elements in
 /// implementation-defined order.
@@ -213,6 +231,8 @@ pub struct SetCursor {
 enum SetCursorInner {
     /// BTree backend cursor: tracks last-seen element. `None` means "before start".
     BTree(Option<Value>),
+    /// The position of the next element, for a small set.
+    Position(usize),
 }
 
 // ---- Hand-written Ord/PartialOrd ----------------------------------------
