@@ -114,7 +114,7 @@ pub fn write_json(
     sources: &SourceSet,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    write_json_from(report, sources, out, PARALLEL_FROM)
+    write_json_from(report, sources, out, PARALLEL_FROM, PART)
 }
 
 /// Reports of at least this many findings are written by the run's threads, in parts (a
@@ -126,13 +126,14 @@ fn write_json_from(
     sources: &SourceSet,
     out: &mut dyn std::io::Write,
     parallel_from: usize,
+    part: usize,
 ) -> std::io::Result<()> {
     // The serializer makes many small writes: buffered here, they are not each a call
     // through `dyn Write`.
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
     let document = document(report, sources);
     if cfg!(feature = "parallel") && report.diagnostics.len() >= parallel_from {
-        write_in_parts(&document, &mut buffered)?;
+        write_in_parts(&document, &mut buffered, part)?;
     } else {
         serde_json::to_writer_pretty(&mut buffered, &document)?;
     }
@@ -141,25 +142,17 @@ fn write_json_from(
 }
 
 /// `serde_json::to_writer_pretty` of the document, with the diagnostics rendered in parts by
-/// the run's threads: the same bytes.
-fn write_in_parts(document: &Document, out: &mut impl std::io::Write) -> std::io::Result<()> {
+/// the run's threads: the same bytes. Parts are rendered a few at a time, one per thread,
+/// and written before the next ones, so that the text is never all in memory (66 MB at
+/// 10,000 objects).
+fn write_in_parts(
+    document: &Document,
+    out: &mut impl std::io::Write,
+    part: usize,
+) -> std::io::Result<()> {
     let reported: Vec<&Diagnostic> = document.diagnostics.report.reported().collect();
     let sources = document.diagnostics.sources;
-    let parts = crate::lint::threads().saturating_mul(4).max(1);
-    let chunks: Vec<&[&Diagnostic]> = reported
-        .chunks(reported.len().div_ceil(parts).max(1))
-        .collect();
-    // Each diagnostic as `,\n    {...}`; the first one's comma is left out below.
-    let rendered = crate::lint::par_map(chunks, |chunk| {
-        let mut part = Vec::new();
-        for d in chunk {
-            if let Some(d) = diagnostic(sources, d) {
-                part.extend_from_slice(b",\n    ");
-                nested(&mut part, 2, &d)?;
-            }
-        }
-        Ok::<_, serde_json::Error>(part)
-    });
+    let threads = crate::lint::threads().max(1);
 
     out.write_all(b"{\n  \"version\": ")?;
     serde_json::to_writer(&mut *out, &document.version)?;
@@ -167,20 +160,37 @@ fn write_in_parts(document: &Document, out: &mut impl std::io::Write) -> std::io
     nested(&mut *out, 1, &document.tool)?;
     out.write_all(b",\n  \"diagnostics\": [")?;
     let mut first = true;
-    for part in rendered {
-        let part = part?;
-        let part = match part.split_first() {
-            Some((_comma, rest)) if first => rest,
-            _ => &part,
-        };
-        first &= part.is_empty();
-        out.write_all(part)?;
+    let part = part.max(1);
+    for window in reported.chunks(part.saturating_mul(threads)) {
+        // Each diagnostic as `,\n    {...}`; the first one's comma is left out below.
+        let rendered = crate::lint::par_map(window.chunks(part).collect(), |diagnostics| {
+            let mut text = Vec::new();
+            for d in diagnostics {
+                if let Some(d) = diagnostic(sources, d) {
+                    text.extend_from_slice(b",\n    ");
+                    nested(&mut text, 2, &d)?;
+                }
+            }
+            Ok::<_, serde_json::Error>(text)
+        });
+        for text in rendered {
+            let text = text?;
+            let text = match text.split_first() {
+                Some((_comma, rest)) if first => rest,
+                _ => &text,
+            };
+            first &= text.is_empty();
+            out.write_all(text)?;
+        }
     }
     out.write_all(if first { b"]" } else { b"\n  ]" })?;
     out.write_all(b",\n  \"summary\": ")?;
     nested(&mut *out, 1, &document.summary)?;
     out.write_all(b"\n}")
 }
+
+/// Diagnostics per part rendered by one thread (some 1 MB of text).
+const PART: usize = 1024;
 
 /// Writes a value as `serde_json::to_writer_pretty` does where it is nested `level` deep.
 fn nested(
@@ -318,9 +328,14 @@ mod tests {
     use super::write_json_from;
     use crate::{Catalog, Config, Linter, SourceFile, SourceSet};
 
-    fn written(report: &crate::Report, sources: &SourceSet, parallel_from: usize) -> String {
+    fn written(
+        report: &crate::Report,
+        sources: &SourceSet,
+        parallel_from: usize,
+        part: usize,
+    ) -> String {
         let mut out = Vec::new();
-        write_json_from(report, sources, &mut out, parallel_from).unwrap();
+        write_json_from(report, sources, &mut out, parallel_from, part).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -346,16 +361,23 @@ mod tests {
         assert!(report.diagnostics.len() > 20);
         assert!(report.diagnostics.iter().any(|d| !d.related.is_empty()));
         assert!(report.diagnostics.iter().any(|d| d.suppressed.is_some()));
-        let whole = written(&report, &sources, usize::MAX);
-        assert_eq!(written(&report, &sources, 0), whole);
+        let whole = written(&report, &sources, usize::MAX, 1);
+        // One part, then several windows of parts of one and of three diagnostics.
+        for part in [usize::MAX, 1, 3] {
+            assert_eq!(
+                written(&report, &sources, 0, part),
+                whole,
+                "parts of {part}"
+            );
+        }
         serde_json::from_str::<serde_json::Value>(&whole).unwrap();
 
         let empty = SourceSet::new();
         let nothing = linter.lint(&empty);
         assert!(nothing.diagnostics.is_empty());
         assert_eq!(
-            written(&nothing, &empty, 0),
-            written(&nothing, &empty, usize::MAX)
+            written(&nothing, &empty, 0, 1),
+            written(&nothing, &empty, usize::MAX, 1)
         );
     }
 }
