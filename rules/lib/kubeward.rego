@@ -24,10 +24,19 @@ pod_spec_paths := {
 	"PodTemplate": ["template", "spec"],
 }
 
-# The path of the pod template's metadata (the pod's own for a Pod).
-pod_metadata_paths := {kind: metadata |
-	some kind, spec_path in pod_spec_paths
-	metadata := array.concat(array.slice(spec_path, 0, count(spec_path) - 1), ["metadata"])
+# The path of the pod template's metadata (the pod's own for a Pod): each path above with
+# "metadata" for its last step. Written out, since a rule's value is computed again for every
+# object (a comprehension here took 4% of the rules' time); a test checks that the two agree.
+pod_metadata_paths := {
+	"Pod": ["metadata"],
+	"Deployment": ["spec", "template", "metadata"],
+	"StatefulSet": ["spec", "template", "metadata"],
+	"DaemonSet": ["spec", "template", "metadata"],
+	"ReplicaSet": ["spec", "template", "metadata"],
+	"ReplicationController": ["spec", "template", "metadata"],
+	"Job": ["spec", "template", "metadata"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
+	"PodTemplate": ["template", "metadata"],
 }
 
 # The path of a workload's pod template metadata.

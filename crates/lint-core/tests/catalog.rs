@@ -104,3 +104,34 @@ fn rule_ids_follow_the_area_numbering() {
         );
     }
 }
+
+/// `pod_metadata_paths` is written out in the library (a rule's value is computed for every
+/// object); it must be `pod_spec_paths` with "metadata" for the last step of each path.
+#[test]
+fn pod_metadata_paths_follow_the_pod_spec_paths() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let library = std::fs::read_to_string(root.join("rules/lib/kubeward.rego")).unwrap();
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(false);
+    engine
+        .add_policy("kubeward.rego".to_owned(), library)
+        .unwrap();
+    engine
+        .add_policy(
+            "check.rego".to_owned(),
+            r#"package check
+import rego.v1
+derived := {kind: array.concat(array.slice(path, 0, count(path) - 1), ["metadata"]) |
+	some kind, path in data.kubeward.lib.pod_spec_paths
+}
+"#
+            .to_owned(),
+        )
+        .unwrap();
+    let derived = engine.eval_rule("data.check.derived".to_owned()).unwrap();
+    let written = engine
+        .eval_rule("data.kubeward.lib.pod_metadata_paths".to_owned())
+        .unwrap();
+    assert_eq!(written, derived);
+    assert_eq!(written.as_object().unwrap().len(), 9);
+}

@@ -287,6 +287,73 @@ distinct := count({x | some x in [{"a": [1]}, {"a": [1]}, {"a": [2]}]})
     );
 }
 
+/// A function called again with the same arguments in one evaluation has the same value,
+/// whether it was remembered or not: calls with equal scalars, with the same object, with
+/// objects equal in content but built apart, more distinct calls than are remembered, and
+/// functions of `input`.
+#[test]
+fn functions_called_again_have_the_same_values() {
+    assert_agree(
+        r#"package t
+import rego.v1
+f(x) := count([y | some y in numbers.range(1, x)])
+g(o) := o.a + count(object.keys(o))
+h(n) := object.get(input, "base", 10) + n
+obj := {"a": 1, "b": 2}
+same := [f(3) | some _ in numbers.range(1, 20)]
+distinct := [f(i) | some i in numbers.range(1, 12)]
+shared := [g(obj) | some _ in [1, 2, 3]]
+built_apart := [g({"a": i, "b": 2}) | some i in [1, 1, 2, 2]]
+undefined := [x | some i in [1, 2, 1, 2]; x := object.get({"1": "one"}, sprintf("%d", [i]), "none")]
+of_input := [h(1), h(1), h(2)]
+"#,
+        &[
+            "same",
+            "distinct",
+            "shared",
+            "built_apart",
+            "undefined",
+            "of_input",
+        ],
+        &[
+            &format!("[{}]", ["3"; 20].join(", ")),
+            "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]",
+            "[3, 3, 3]",
+            "[3, 3, 4, 4]",
+            r#"["one", "none", "one", "none"]"#,
+            "[11, 11, 12]",
+        ],
+    );
+}
+
+/// The machine computes a function once per evaluation for the same arguments: 500 calls of
+/// a function that loops over 200 numbers fit in an instruction budget that two of them
+/// would nearly use up.
+#[test]
+fn a_function_called_again_is_not_computed_again() {
+    let policy = r#"package t
+import rego.v1
+expensive(x) := count([y | some y in numbers.range(1, 200); y > x])
+calls := [expensive(input.n) | some _ in numbers.range(1, 500)]
+"#;
+    let mut engine = Engine::new();
+    engine.set_rego_v0(false);
+    engine
+        .add_policy("t.rego".to_owned(), policy.to_owned())
+        .unwrap();
+    let compiled = engine
+        .compile_with_entrypoint(&"data.t.calls".into())
+        .unwrap();
+    let mut vm = RegoVM::new();
+    vm.load_program(Compiler::compile_from_policy(&compiled, &["data.t.calls"]).unwrap());
+    vm.set_data(Value::new_object()).unwrap();
+    vm.set_input(Value::from_json_str(r#"{"n": 150}"#).unwrap());
+    vm.set_max_instructions(20_000);
+    let calls = vm.execute_entry_point_by_name("data.t.calls").unwrap();
+    let want = format!("[{}]", ["50"; 500].join(", "));
+    assert_eq!(calls, Value::from_json_str(&want).unwrap());
+}
+
 /// A rule named through an import (`import data.lib.h` then `h.rule`) is called directly:
 /// regorus 0.14.1's compiler evaluated the whole imported package, every rule in it, and then
 /// picked the one named, on every reference (a fifth of the run's time at 10k objects).

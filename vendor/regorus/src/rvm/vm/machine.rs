@@ -59,6 +59,13 @@ pub struct RegoVM {
     /// Rule execution cache: rule_index -> (computed: bool, result: Value)
     pub(super) rule_cache: Vec<(bool, Value)>,
 
+    /// Function values of the current evaluation, per function rule: the arguments of a
+    /// call and its value (see `FUNCTION_MEMO_LIMIT`).
+    pub(super) function_memo: Vec<Vec<(Vec<Value>, Value)>>,
+
+    /// The function rules with entries in `function_memo`, to empty at the next evaluation.
+    pub(super) function_memo_used: Vec<usize>,
+
     /// Global data object
     pub(super) data: Value,
 
@@ -248,6 +255,8 @@ impl RegoVM {
             program: Arc::new(Program::default()),
             compiled_policy: None,
             rule_cache: Vec::new(),
+            function_memo: Vec::new(),
+            function_memo_used: Vec::new(),
             data: Value::Null,
             input: Value::Null,
             context: Value::Undefined,

@@ -266,6 +266,21 @@ impl RegoVM {
             }
         }
 
+        // A function called again with the same arguments in this evaluation has the value
+        // it had then (Rego functions depend on their arguments, `input` and `data` only,
+        // and the machine has no `with`).
+        let mut memo_args = None;
+        if let Some(params) = function_call_params.filter(|_| is_function_rule) {
+            match self.memoized(rule_idx, params) {
+                Memo::Found(value) => {
+                    self.set_register(dest, value)?;
+                    return Ok(());
+                }
+                Memo::Keep(args) => memo_args = Some(args),
+                Memo::Full => {}
+            }
+        }
+
         let rule_type = rule_info.rule_type.clone();
         let rule_definitions = &rule_info.definitions;
 
@@ -368,7 +383,65 @@ impl RegoVM {
                     })?;
             *entry = (true, value.clone());
         }
+        if let Some(args) = memo_args {
+            self.memoize(rule_idx, args, value.clone());
+        }
         self.set_register(dest, value)
+    }
+
+    /// A function's memoized value for the arguments of a call, or whether to keep the value
+    /// the call computes.
+    fn memoized(&self, rule_idx: usize, params: &FunctionCallParams) -> Memo {
+        let entries = self
+            .function_memo
+            .get(rule_idx)
+            .map_or(&[][..], Vec::as_slice);
+        let args = params.arg_registers();
+        for (memo_args, value) in entries {
+            if memo_args.len() == args.len()
+                && memo_args.iter().zip(args).all(|(memo, &reg)| {
+                    self.registers
+                        .get(usize::from(reg))
+                        .is_some_and(|arg| same_value(memo, arg))
+                })
+            {
+                return Memo::Found(value.clone());
+            }
+        }
+        if entries.len() >= FUNCTION_MEMO_LIMIT {
+            return Memo::Full;
+        }
+        Memo::Keep(
+            args.iter()
+                .map(|&reg| {
+                    self.registers
+                        .get(usize::from(reg))
+                        .cloned()
+                        .unwrap_or(Value::Undefined)
+                })
+                .collect(),
+        )
+    }
+
+    fn memoize(&mut self, rule_idx: usize, args: Vec<Value>, value: Value) {
+        if self.function_memo.len() <= rule_idx {
+            self.function_memo
+                .resize_with(rule_idx.saturating_add(1), Vec::new);
+        }
+        if let Some(entries) = self.function_memo.get_mut(rule_idx) {
+            if entries.is_empty() {
+                self.function_memo_used.push(rule_idx);
+            }
+            entries.push((args, value));
+        }
+    }
+
+    pub(super) fn clear_function_memo(&mut self) {
+        for rule_idx in self.function_memo_used.drain(..) {
+            if let Some(entries) = self.function_memo.get_mut(rule_idx) {
+                entries.clear();
+            }
+        }
     }
     pub(super) fn execute_call_rule(
         &mut self,
@@ -943,5 +1016,35 @@ impl RegoVM {
             message: format!("{context} exceeds addressable range"),
             pc: self.pc,
         })
+    }
+}
+
+/// Calls of one function remembered per evaluation: a function called with many different
+/// arguments (a helper applied to each field of an object) stops being remembered, so that
+/// looking its calls up stays cheap.
+const FUNCTION_MEMO_LIMIT: usize = 8;
+
+enum Memo {
+    /// The value of an earlier call with the same arguments.
+    Found(Value),
+    /// No such call: the arguments, to remember with the value.
+    Keep(Vec<Value>),
+    /// No such call, and no room to remember this one.
+    Full,
+}
+
+/// Whether two arguments are the same: equal scalars, or the same string, array, set or
+/// object in memory. Values equal in content but built apart are not looked into (a miss only
+/// costs the call).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => crate::Rc::ptr_eq(x, y) || x == y,
+        (Value::Array(x), Value::Array(y)) => crate::Rc::ptr_eq(x, y),
+        (Value::Set(x), Value::Set(y)) => crate::Rc::ptr_eq(x, y),
+        (Value::Object(x), Value::Object(y)) => crate::Rc::ptr_eq(x, y),
+        (Value::Null, Value::Null) | (Value::Undefined, Value::Undefined) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Number(x), Value::Number(y)) => x == y,
+        _ => false,
     }
 }
