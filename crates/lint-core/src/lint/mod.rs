@@ -1011,6 +1011,70 @@ mod tests {
         assert_eq!(kept.diagnostics, parsed_again.diagnostics);
     }
 
+    /// The indexes built in Rust are the value of the index package (rules/lib/index.rego)
+    /// as the interpreter evaluates it: on the shared manifests, every rule fixture, and
+    /// objects with the fields the indexes read missing, null or of another type.
+    #[test]
+    fn the_indexes_built_in_rust_are_the_packages_value() {
+        use crate::{Catalog, Config, Linter, SourceFile, SourceSet};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut paths = Vec::new();
+        let mut stack = vec![root.join("../shared/corpus/manifests"), root.join("rules")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                    paths.push(path);
+                }
+            }
+        }
+        assert!(
+            paths.len() > 500,
+            "the shared manifests or fixtures are missing"
+        );
+        paths.sort();
+        let mut sources = SourceSet::new();
+        for path in &paths {
+            let bytes = std::fs::read(path).unwrap();
+            sources.add(SourceFile::from_bytes(path.display().to_string(), &bytes));
+        }
+        sources.add(SourceFile::new(
+            "odd.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, namespace: x}\nspec: {template: {metadata: {labels: [1]}}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, labels: {n: 1, e: null, s: x}}\nspec: {}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec: {jobTemplate: {spec: {template: {metadata: {labels: {a: b}}}}}}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: d, namespace: null}\nroleRef: {kind: Role}\nsubjects: [{kind: ServiceAccount, name: s}, {kind: ServiceAccount, name: t, namespace: null}, 7, {kind: User, name: u}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: e}\nroleRef: {kind: ClusterRole, name: view}\nsubjects: {kind: ServiceAccount, name: s}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: f}\nroleRef: {kind: ClusterRole, name: view}\nsubjects: [{kind: ServiceAccount, name: s}]\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: g, namespace: y}\n---\napiVersion: apps.example.com/v1\nkind: Gadget\nmetadata: {name: h}\nspec: {template: {}}\n---\napiVersion: a.k8s.io/v1\nkind: Thing\nmetadata: {name: i}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s}\n",
+        ));
+        let config = Config {
+            select: Some(vec!["all".to_owned()]),
+            ..Config::default()
+        };
+        let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
+        let mut objects = Vec::new();
+        for (id, file) in sources.iter() {
+            objects.extend(linter.read_file(&sources, id, file, false).objects);
+        }
+        assert!(objects.len() > 500, "{}", objects.len());
+        let inventory = linter.inventory(&objects);
+        let (built, evaluated) = linter.program.indexes_both_ways(&inventory);
+        assert!(
+            matches!(evaluated, regorus::Value::Object(_)),
+            "{evaluated}"
+        );
+        for field in [
+            "workloads_by_label",
+            "service_account_bindings",
+            "namespaces_with_custom_resources",
+        ] {
+            let value = &evaluated[&regorus::Value::from(field)];
+            assert!(
+                value.as_object().is_ok_and(|o| !o.is_empty())
+                    || value.as_set().is_ok_and(|s| !s.is_empty()),
+                "{field} is empty: the comparison would show little"
+            );
+        }
+        assert_eq!(built, evaluated);
+    }
+
     #[test]
     fn sorting_in_place_is_a_stable_sort() {
         // Pairs sorted by their first member; equal ones keep their order.

@@ -379,6 +379,24 @@ impl Program {
         self.prepared(&self.index_engine, false)
     }
 
+    /// The run's indexes for `inventory` as built in Rust and as the interpreter evaluates
+    /// the index package, for tests that compare them.
+    #[cfg(test)]
+    pub(crate) fn indexes_both_ways(&self, inventory: &RegoValue) -> (RegoValue, RegoValue) {
+        let built = super::index::build(inventory, &self.data[&RegoValue::from("kubeward")]);
+        let evaluated = self
+            .index_engine()
+            .and_then(|engine| {
+                index_value(
+                    engine,
+                    &object([("inventory", inventory.clone())]),
+                    &self.index_rules(),
+                )
+            })
+            .unwrap_or_else(RegoValue::from);
+        (built, evaluated)
+    }
+
     /// The names of the index package's rules, when one library alone declares the package
     /// (empty otherwise: then the package is evaluated whole).
     fn index_rules(&self) -> Vec<String> {
@@ -519,16 +537,25 @@ impl Program {
                 RuleEngine::VirtualMachine => true,
             };
         let bytecode = on_vm.then(|| self.bytecode()).and_then(Result::ok);
+        // The indexes are built in Rust (`super::index`) from the built-in libraries' package;
+        // with a user's files, which might add to it, the interpreter evaluates the package.
         // Both of the interpreter's engines are made at the same time when they are needed.
         let (index_engine, interpreter) = crate::lint::join(
-            || self.index_engine().cloned(),
+            || {
+                (!self.builtin_only)
+                    .then(|| self.index_engine().cloned())
+                    .transpose()
+            },
             || bytecode.is_none().then(|| self.interpreter().cloned()),
         );
-        let index = index_value(
-            &index_engine?,
-            &object([("inventory", inventory.clone())]),
-            &self.index_rules(),
-        )?;
+        let index = match index_engine? {
+            Some(engine) => index_value(
+                &engine,
+                &object([("inventory", inventory.clone())]),
+                &self.index_rules(),
+            )?,
+            None => super::index::build(&inventory, &self.data[&RegoValue::from("kubeward")]),
+        };
         let run = object([("inventory", inventory), ("index", index)]);
         let vm = match bytecode {
             Some(program) => {

@@ -4,6 +4,7 @@
 
 mod doc;
 mod engine;
+mod index;
 mod meta;
 mod value;
 

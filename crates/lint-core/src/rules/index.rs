@@ -1,0 +1,423 @@
+//! The run's indexes, `data.kubeward.index`, computed in Rust: the value of the package
+//! `kubeward.lib.index` (rules/lib/index.rego), which defines them and stays their reference.
+//! Evaluated by the interpreter, the package took 120-150 ms of a 10,000-object run on two
+//! threads, and its engine had to be made for every run, one small file included. A test
+//! compares the two on every fixture and the shared manifests
+//! (`the_indexes_built_in_rust_are_the_packages_value`). With a user's files, which might add
+//! to the package, the interpreter evaluates it instead.
+//!
+//! Each function below follows the rule of the same name; the Rego is quoted where its
+//! semantics decide a detail (what a missing or ill-typed field gives).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use regorus::Value;
+
+/// The kinds with a pod template, and the path of its metadata, as
+/// `data.kubeward.lib.pod_metadata_paths`.
+const POD_METADATA_PATHS: [(&str, &[&str]); 9] = [
+    (
+        "CronJob",
+        &["spec", "jobTemplate", "spec", "template", "metadata"],
+    ),
+    ("DaemonSet", &["spec", "template", "metadata"]),
+    ("Deployment", &["spec", "template", "metadata"]),
+    ("Job", &["spec", "template", "metadata"]),
+    ("Pod", &["metadata"]),
+    ("PodTemplate", &["template", "metadata"]),
+    ("ReplicaSet", &["spec", "template", "metadata"]),
+    ("ReplicationController", &["spec", "template", "metadata"]),
+    ("StatefulSet", &["spec", "template", "metadata"]),
+];
+
+/// The value of `data.kubeward.lib.index` for a run whose inventory is `inventory`
+/// (`{kind: {namespace: {name: [object]}}}`), with `data.kubeward` as `environment`.
+pub(crate) fn build(inventory: &Value, environment: &Value) -> Value {
+    let workloads = workloads(inventory);
+    let bindings = bindings(inventory);
+    let mut index = BTreeMap::new();
+    let mut put = |name: &str, value: Value| {
+        index.insert(Value::from(name), value);
+    };
+    put("all_workloads", all_workloads(&workloads));
+    put("workloads", by_namespace(&workloads));
+    put(
+        "namespaces_with_workloads",
+        namespaces_with_workloads(&workloads),
+    );
+    put("workloads_by_label", workloads_by_label(&workloads));
+    put("all_workloads_by_label", all_workloads_by_label(&workloads));
+    put(
+        "namespaces_with_custom_resources",
+        namespaces_with_custom_resources(inventory),
+    );
+    put("cluster_role_bindings", cluster_role_bindings(&bindings));
+    put("role_bindings", role_bindings(&bindings));
+    put(
+        "service_account_bindings",
+        service_account_bindings(&bindings, environment),
+    );
+    put(
+        "service_accounts_by_name",
+        service_accounts_by_name(inventory),
+    );
+    put(
+        "_workloads",
+        Value::from(
+            workloads
+                .iter()
+                .map(|w| pair("namespace", &w.namespace, "object", &w.object))
+                .collect::<Vec<_>>(),
+        ),
+    );
+    put(
+        "_bindings",
+        Value::from(
+            bindings
+                .iter()
+                .map(|b| {
+                    Value::from(BTreeMap::from([
+                        (Value::from("kind"), Value::from(b.kind)),
+                        (Value::from("namespace"), b.namespace.clone()),
+                        (Value::from("binding"), b.binding.clone()),
+                    ]))
+                })
+                .collect::<Vec<_>>(),
+        ),
+    );
+    Value::from(index)
+}
+
+struct Workload {
+    namespace: Value,
+    object: Value,
+}
+
+struct Binding {
+    kind: &'static str,
+    namespace: Value,
+    binding: Value,
+}
+
+/// The entries of an object in Rego's iteration order (by key); none for another value.
+fn entries(value: &Value) -> Vec<(&Value, &Value)> {
+    value
+        .as_object()
+        .map(|object| object.iter_sorted().collect())
+        .unwrap_or_default()
+}
+
+/// The elements of an array (`some x in value` over an object gives its values, which the
+/// inventory never has where an array is expected).
+fn elements(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Array(array) => array.iter().collect(),
+        other => entries(other).into_iter().map(|(_, v)| v).collect(),
+    }
+}
+
+/// `object.get(value, path, default)`: `default` where a step is missing.
+fn get_path(value: &Value, path: &[&str], default: Value) -> Value {
+    let mut current = value;
+    for step in path {
+        current = &current[&Value::from(*step)];
+        if *current == Value::Undefined {
+            return default;
+        }
+    }
+    current.clone()
+}
+
+fn pair(k1: &str, v1: &Value, k2: &str, v2: &Value) -> Value {
+    Value::from(BTreeMap::from([
+        (Value::from(k1), v1.clone()),
+        (Value::from(k2), v2.clone()),
+    ]))
+}
+
+fn array(items: Vec<Value>) -> Value {
+    Value::from(items)
+}
+
+/// `_workloads`: every object of a kind with a pod template, by kind, namespace and name.
+fn workloads(inventory: &Value) -> Vec<Workload> {
+    let mut out = Vec::new();
+    for (kind, _) in POD_METADATA_PATHS {
+        let by_namespace = &inventory[&Value::from(kind)];
+        for (namespace, by_name) in entries(by_namespace) {
+            for (_, objects) in entries(by_name) {
+                for object in elements(objects) {
+                    out.push(Workload {
+                        namespace: namespace.clone(),
+                        object: object.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `_pod_labels(obj)`: the labels of its pods when they are an object, else `{}`.
+fn pod_labels(object: &Value) -> Vec<(&Value, &Value)> {
+    let Value::String(kind) = &object[&Value::from("kind")] else {
+        return Vec::new();
+    };
+    let Some((_, path)) = POD_METADATA_PATHS.iter().find(|(k, _)| *k == &**kind) else {
+        return Vec::new();
+    };
+    let mut current = object;
+    for step in path.iter().copied().chain(["labels"]) {
+        current = &current[&Value::from(step)];
+    }
+    entries(current)
+}
+
+/// Inserts `item` into the set at `keys` of nested objects, creating what is missing.
+fn insert_nested(root: &mut Value, keys: &[&Value], item: Value) {
+    let Some((last, path)) = keys.split_last() else {
+        return;
+    };
+    let mut current = root;
+    for key in path {
+        let Ok(object) = current.as_object_mut() else {
+            return;
+        };
+        current = object.get_or_insert_with((*key).clone(), Value::new_object);
+    }
+    let Ok(object) = current.as_object_mut() else {
+        return;
+    };
+    if let Ok(set) = object
+        .get_or_insert_with((*last).clone(), Value::new_set)
+        .as_set_mut()
+    {
+        set.insert(item);
+    }
+}
+
+fn all_workloads(workloads: &[Workload]) -> Value {
+    let set: BTreeSet<Value> = workloads
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            array(vec![
+                Value::from(i),
+                pair("namespace", &w.namespace, "object", &w.object),
+            ])
+        })
+        .collect();
+    Value::from(set)
+}
+
+fn by_namespace(workloads: &[Workload]) -> Value {
+    let mut index = Value::new_object();
+    for (i, w) in workloads.iter().enumerate() {
+        insert_nested(
+            &mut index,
+            &[&w.namespace],
+            array(vec![Value::from(i), w.object.clone()]),
+        );
+    }
+    index
+}
+
+fn namespaces_with_workloads(workloads: &[Workload]) -> Value {
+    let namespaces: BTreeMap<Value, Value> = workloads
+        .iter()
+        .map(|w| (w.namespace.clone(), Value::from(true)))
+        .collect();
+    Value::from(namespaces)
+}
+
+fn workloads_by_label(workloads: &[Workload]) -> Value {
+    let mut index = Value::new_object();
+    for (i, w) in workloads.iter().enumerate() {
+        for (key, value) in pod_labels(&w.object) {
+            insert_nested(
+                &mut index,
+                &[&w.namespace, key, value],
+                array(vec![Value::from(i), w.object.clone()]),
+            );
+        }
+    }
+    index
+}
+
+fn all_workloads_by_label(workloads: &[Workload]) -> Value {
+    let mut index = Value::new_object();
+    for (i, w) in workloads.iter().enumerate() {
+        for (key, value) in pod_labels(&w.object) {
+            insert_nested(
+                &mut index,
+                &[key, value],
+                array(vec![
+                    Value::from(i),
+                    pair("namespace", &w.namespace, "object", &w.object),
+                ]),
+            );
+        }
+    }
+    index
+}
+
+/// `data.kubeward.lib.network.custom_group(api_version)`: `group/version` with a dot in the
+/// group, which does not end in `.k8s.io`.
+fn custom_group(api_version: &Value) -> bool {
+    let Value::String(api_version) = api_version else {
+        return false;
+    };
+    let parts: Vec<&str> = api_version.split('/').collect();
+    match parts.as_slice() {
+        [group, _] => group.contains('.') && !group.ends_with(".k8s.io"),
+        _ => false,
+    }
+}
+
+fn namespaces_with_custom_resources(inventory: &Value) -> Value {
+    let mut namespaces = BTreeSet::new();
+    for (_, by_namespace) in entries(inventory) {
+        for (namespace, by_name) in entries(by_namespace) {
+            for (_, objects) in entries(by_name) {
+                for object in elements(objects) {
+                    let template = get_path(object, &["spec", "template"], Value::Null);
+                    if custom_group(&object[&Value::from("apiVersion")])
+                        && !matches!(template, Value::Object(_))
+                    {
+                        namespaces.insert(namespace.clone());
+                    }
+                }
+            }
+        }
+    }
+    Value::from(namespaces)
+}
+
+/// `_bindings`: ClusterRoleBindings, then RoleBindings, by namespace and name.
+fn bindings(inventory: &Value) -> Vec<Binding> {
+    let mut out = Vec::new();
+    for kind in ["ClusterRoleBinding", "RoleBinding"] {
+        for (namespace, by_name) in entries(&inventory[&Value::from(kind)]) {
+            for (_, same) in entries(by_name) {
+                for binding in elements(same) {
+                    out.push(Binding {
+                        kind,
+                        namespace: namespace.clone(),
+                        binding: binding.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `binding.roleRef.<field>`, undefined when missing.
+fn role_ref<'a>(binding: &'a Value, field: &str) -> &'a Value {
+    &binding[&Value::from("roleRef")][&Value::from(field)]
+}
+
+fn cluster_role_bindings(bindings: &[Binding]) -> Value {
+    let mut index = Value::new_object();
+    for (i, b) in bindings.iter().enumerate() {
+        let name = role_ref(&b.binding, "name");
+        if *role_ref(&b.binding, "kind") == Value::from("ClusterRole") && *name != Value::Undefined
+        {
+            insert_nested(
+                &mut index,
+                &[name],
+                array(vec![Value::from(i), b.binding.clone()]),
+            );
+        }
+    }
+    index
+}
+
+fn role_bindings(bindings: &[Binding]) -> Value {
+    let mut index = Value::new_object();
+    for (i, b) in bindings.iter().enumerate() {
+        let name = role_ref(&b.binding, "name");
+        if b.kind == "RoleBinding"
+            && *role_ref(&b.binding, "kind") == Value::from("Role")
+            && *name != Value::Undefined
+        {
+            insert_nested(
+                &mut index,
+                &[&b.namespace, name],
+                array(vec![Value::from(i), b.binding.clone()]),
+            );
+        }
+    }
+    index
+}
+
+/// `data.kubeward.lib.namespace(obj)`: its own namespace, `""` for a cluster-scoped kind, else
+/// the run's default.
+fn namespace_of(object: &Value, environment: &Value) -> Value {
+    let own = &object[&Value::from("metadata")][&Value::from("namespace")];
+    if *own != Value::Undefined {
+        return own.clone();
+    }
+    let kind = &object[&Value::from("kind")];
+    let scoped = &environment[&Value::from("cluster_scoped")][kind];
+    // `_cluster_scoped[obj.kind]` holds when it is defined and not false.
+    if *kind != Value::Undefined && *scoped != Value::Undefined && *scoped != Value::from(false) {
+        return Value::from("");
+    }
+    environment[&Value::from("default_namespace")].clone()
+}
+
+fn service_account_bindings(bindings: &[Binding], environment: &Value) -> Value {
+    let mut index = Value::new_object();
+    for (i, b) in bindings.iter().enumerate() {
+        let order = Value::from(u64::from(b.kind == "ClusterRoleBinding"));
+        let subjects = &b.binding[&Value::from("subjects")];
+        let Value::Array(subjects) = subjects else {
+            continue;
+        };
+        for (j, subject) in subjects.iter().enumerate() {
+            let name = &subject[&Value::from("name")];
+            if subject[&Value::from("kind")] != Value::from("ServiceAccount")
+                || *name == Value::Undefined
+            {
+                continue;
+            }
+            let own = &subject[&Value::from("namespace")];
+            let namespace = if *own == Value::Undefined {
+                namespace_of(&b.binding, environment)
+            } else {
+                own.clone()
+            };
+            if namespace == Value::Undefined {
+                continue;
+            }
+            insert_nested(
+                &mut index,
+                &[&namespace, name],
+                array(vec![
+                    order.clone(),
+                    Value::from(i),
+                    Value::from(j),
+                    b.binding.clone(),
+                ]),
+            );
+        }
+    }
+    index
+}
+
+fn service_accounts_by_name(inventory: &Value) -> Value {
+    let mut index = Value::new_object();
+    for (namespace, by_name) in entries(&inventory[&Value::from("ServiceAccount")]) {
+        for (name, objects) in entries(by_name) {
+            for (j, object) in elements(objects).into_iter().enumerate() {
+                insert_nested(
+                    &mut index,
+                    &[name],
+                    array(vec![namespace.clone(), Value::from(j), object.clone()]),
+                );
+            }
+        }
+    }
+    index
+}
