@@ -961,17 +961,11 @@ fn par_map_init<T, S, R>(
 mod tests {
     use super::sort_in_place;
 
-    /// Findings are located the same whether the objects keep their trees or their documents
-    /// are parsed again: every rule on the shared manifests, then on a file with several
-    /// documents and objects of a List.
-    #[test]
-    fn findings_are_located_alike_with_and_without_the_trees() {
-        use crate::{Catalog, Config, Linter, SourceFile, SourceSet};
+    /// The YAML files under `dirs` (relative to the crate), sorted, each a source.
+    fn yaml_sources(dirs: &[&str]) -> crate::SourceSet {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut paths = Vec::new();
-        let mut stack = vec![
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/corpus/manifests"),
-        ];
+        let mut stack: Vec<_> = dirs.iter().map(|dir| root.join(dir)).collect();
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
                 let path = entry.path();
@@ -982,13 +976,26 @@ mod tests {
                 }
             }
         }
-        assert!(paths.len() > 200, "the shared manifests are missing");
         paths.sort();
-        let mut sources = SourceSet::new();
+        let mut sources = crate::SourceSet::new();
         for path in &paths {
             let bytes = std::fs::read(path).unwrap();
-            sources.add(SourceFile::from_bytes(path.display().to_string(), &bytes));
+            sources.add(crate::SourceFile::from_bytes(
+                path.display().to_string(),
+                &bytes,
+            ));
         }
+        sources
+    }
+
+    /// Findings are located the same whether the objects keep their trees or their documents
+    /// are parsed again: every rule on the shared manifests, then on a file with several
+    /// documents and objects of a List.
+    #[test]
+    fn findings_are_located_alike_with_and_without_the_trees() {
+        use crate::{Catalog, Config, Linter, SourceFile};
+        let mut sources = yaml_sources(&["../../../shared/corpus/manifests"]);
+        assert!(sources.len() > 200, "the shared manifests are missing");
         sources.add(SourceFile::new(
             "list.yaml",
             "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n  spec:\n    containers: [{name: a, image: nginx}]\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: b}\n  spec:\n    containers: [{name: b, image: nginx:latest}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: c}\nspec:\n  containers: [{name: c, image: busybox}]\n",
@@ -1016,30 +1023,12 @@ mod tests {
     /// objects with the fields the indexes read missing, null or of another type.
     #[test]
     fn the_indexes_built_in_rust_are_the_packages_value() {
-        use crate::{Catalog, Config, Linter, SourceFile, SourceSet};
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut paths = Vec::new();
-        let mut stack = vec![root.join("../shared/corpus/manifests"), root.join("rules")];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                    paths.push(path);
-                }
-            }
-        }
+        use crate::{Catalog, Config, Linter, SourceFile};
+        let mut sources = yaml_sources(&["../../../shared/corpus/manifests", "../../rules"]);
         assert!(
-            paths.len() > 500,
+            sources.len() > 500,
             "the shared manifests or fixtures are missing"
         );
-        paths.sort();
-        let mut sources = SourceSet::new();
-        for path in &paths {
-            let bytes = std::fs::read(path).unwrap();
-            sources.add(SourceFile::from_bytes(path.display().to_string(), &bytes));
-        }
         sources.add(SourceFile::new(
             "odd.yaml",
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, namespace: x}\nspec: {template: {metadata: {labels: [1]}}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, labels: {n: 1, e: null, s: x}}\nspec: {}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec: {jobTemplate: {spec: {template: {metadata: {labels: {a: b}}}}}}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: d, namespace: null}\nroleRef: {kind: Role}\nsubjects: [{kind: ServiceAccount, name: s}, {kind: ServiceAccount, name: t, namespace: null}, 7, {kind: User, name: u}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: e}\nroleRef: {kind: ClusterRole, name: view}\nsubjects: {kind: ServiceAccount, name: s}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: f}\nroleRef: {kind: ClusterRole, name: view}\nsubjects: [{kind: ServiceAccount, name: s}]\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: g, namespace: y}\n---\napiVersion: apps.example.com/v1\nkind: Gadget\nmetadata: {name: h}\nspec: {template: {}}\n---\napiVersion: a.k8s.io/v1\nkind: Thing\nmetadata: {name: i}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s}\n",
