@@ -135,10 +135,6 @@ fn pair(k1: &str, v1: &Value, k2: &str, v2: &Value) -> Value {
     ]))
 }
 
-fn array(items: Vec<Value>) -> Value {
-    Value::from(items)
-}
-
 /// `_workloads`: every object of a kind with a pod template, by kind, namespace and name.
 fn workloads(inventory: &Value) -> Vec<Workload> {
     let mut out = Vec::new();
@@ -201,7 +197,7 @@ fn all_workloads(workloads: &[Workload]) -> Value {
         .iter()
         .enumerate()
         .map(|(i, w)| {
-            array(vec![
+            Value::from(vec![
                 Value::from(i),
                 pair("namespace", &w.namespace, "object", &w.object),
             ])
@@ -216,7 +212,7 @@ fn by_namespace(workloads: &[Workload]) -> Value {
         insert_nested(
             &mut index,
             &[&w.namespace],
-            array(vec![Value::from(i), w.object.clone()]),
+            Value::from(vec![Value::from(i), w.object.clone()]),
         );
     }
     index
@@ -237,7 +233,7 @@ fn workloads_by_label(workloads: &[Workload]) -> Value {
             insert_nested(
                 &mut index,
                 &[&w.namespace, key, value],
-                array(vec![Value::from(i), w.object.clone()]),
+                Value::from(vec![Value::from(i), w.object.clone()]),
             );
         }
     }
@@ -251,7 +247,7 @@ fn all_workloads_by_label(workloads: &[Workload]) -> Value {
             insert_nested(
                 &mut index,
                 &[key, value],
-                array(vec![
+                Value::from(vec![
                     Value::from(i),
                     pair("namespace", &w.namespace, "object", &w.object),
                 ]),
@@ -326,7 +322,7 @@ fn cluster_role_bindings(bindings: &[Binding]) -> Value {
             insert_nested(
                 &mut index,
                 &[name],
-                array(vec![Value::from(i), b.binding.clone()]),
+                Value::from(vec![Value::from(i), b.binding.clone()]),
             );
         }
     }
@@ -344,7 +340,7 @@ fn role_bindings(bindings: &[Binding]) -> Value {
             insert_nested(
                 &mut index,
                 &[&b.namespace, name],
-                array(vec![Value::from(i), b.binding.clone()]),
+                Value::from(vec![Value::from(i), b.binding.clone()]),
             );
         }
     }
@@ -394,7 +390,7 @@ fn service_account_bindings(bindings: &[Binding], environment: &Value) -> Value 
             insert_nested(
                 &mut index,
                 &[&namespace, name],
-                array(vec![
+                Value::from(vec![
                     order.clone(),
                     Value::from(i),
                     Value::from(j),
@@ -414,7 +410,7 @@ fn service_accounts_by_name(inventory: &Value) -> Value {
                 insert_nested(
                     &mut index,
                     &[name],
-                    array(vec![namespace.clone(), Value::from(j), object.clone()]),
+                    Value::from(vec![namespace.clone(), Value::from(j), object.clone()]),
                 );
             }
         }
