@@ -307,6 +307,10 @@ impl Linter {
                     .collect();
             }
         }
+        // What is left of the run is freed on another thread while the findings are sorted
+        // and written: freeing a 10,000-object run's values, trees and indexes one allocation
+        // at a time takes some 50 ms.
+        drop_later((objects, evaluator, checked));
         // Room for an unused-suppression finding per rule named by a directive, too.
         let unused = directives
             .iter()
@@ -921,6 +925,18 @@ pub(crate) fn threads() -> usize {
 #[cfg(not(feature = "parallel"))]
 pub(crate) fn threads() -> usize {
     1
+}
+
+/// Drops `value` on a thread of the pool when the `parallel` feature is on, so that the
+/// caller goes on meanwhile; at once otherwise.
+#[cfg(feature = "parallel")]
+fn drop_later<T: Send + 'static>(value: T) {
+    rayon::spawn(move || drop(value));
+}
+
+#[cfg(not(feature = "parallel"))]
+fn drop_later<T>(value: T) {
+    drop(value);
 }
 
 /// Runs two closures, at the same time when the `parallel` feature is on.
