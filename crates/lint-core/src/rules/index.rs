@@ -33,64 +33,84 @@ const POD_METADATA_PATHS: [(&str, &[&str]); 9] = [
 /// The value of `data.kubeward.lib.index` for a run whose inventory is `inventory`
 /// (`{kind: {namespace: {name: [object]}}}`), with `data.kubeward` as `environment`.
 pub(crate) fn build(inventory: &Value, environment: &Value) -> Value {
-    let workloads = workloads(inventory);
-    let bindings = bindings(inventory);
-    let mut index = BTreeMap::new();
-    let mut put = |name: &str, value: Value| {
-        index.insert(Value::from(name), value);
-    };
-    put("all_workloads", all_workloads(&workloads));
-    put("workloads", by_namespace(&workloads));
-    put(
-        "namespaces_with_workloads",
-        namespaces_with_workloads(&workloads),
-    );
-    put("workloads_by_label", workloads_by_label(&workloads));
-    put("all_workloads_by_label", all_workloads_by_label(&workloads));
-    put(
-        "namespaces_with_custom_resources",
-        namespaces_with_custom_resources(inventory),
-    );
-    put("cluster_role_bindings", cluster_role_bindings(&bindings));
-    put("role_bindings", role_bindings(&bindings));
-    put(
-        "service_account_bindings",
-        service_account_bindings(&bindings, environment),
-    );
-    put(
-        "service_accounts_by_name",
-        service_accounts_by_name(inventory),
-    );
-    put(
-        "_workloads",
-        Value::from(
-            workloads
-                .iter()
-                .map(|w| pair("namespace", &w.namespace, "object", &w.object))
-                .collect::<Vec<_>>(),
+    let (workloads, bindings) = crate::lint::join(|| workloads(inventory), || bindings(inventory));
+    let (workloads, bindings) = (&workloads, &bindings);
+    // The indexes are independent of each other: they are built at the same time, the
+    // labels' two first (together half of the work).
+    type Part<'a> = (&'static str, Box<dyn Fn() -> Value + Send + Sync + 'a>);
+    let parts: Vec<Part> = vec![
+        (
+            "workloads_by_label",
+            Box::new(|| workloads_by_label(workloads)),
         ),
-    );
-    put(
-        "_bindings",
-        Value::from(
-            bindings
-                .iter()
-                .map(|b| {
-                    Value::from(BTreeMap::from([
-                        (Value::from("kind"), Value::from(b.kind)),
-                        (Value::from("namespace"), b.namespace.clone()),
-                        (Value::from("binding"), b.binding.clone()),
-                    ]))
-                })
-                .collect::<Vec<_>>(),
+        (
+            "all_workloads_by_label",
+            Box::new(|| all_workloads_by_label(workloads)),
         ),
-    );
+        ("all_workloads", Box::new(|| all_workloads(workloads))),
+        ("workloads", Box::new(|| by_namespace(workloads))),
+        (
+            "namespaces_with_workloads",
+            Box::new(|| namespaces_with_workloads(workloads)),
+        ),
+        (
+            "namespaces_with_custom_resources",
+            Box::new(|| namespaces_with_custom_resources(inventory)),
+        ),
+        (
+            "cluster_role_bindings",
+            Box::new(|| cluster_role_bindings(bindings)),
+        ),
+        ("role_bindings", Box::new(|| role_bindings(bindings))),
+        (
+            "service_account_bindings",
+            Box::new(|| service_account_bindings(bindings, environment)),
+        ),
+        (
+            "service_accounts_by_name",
+            Box::new(|| service_accounts_by_name(inventory)),
+        ),
+        (
+            "_workloads",
+            Box::new(|| {
+                Value::from(
+                    workloads
+                        .iter()
+                        .map(|w| pair("namespace", &w.namespace, "object", &w.object))
+                        .collect::<Vec<_>>(),
+                )
+            }),
+        ),
+        (
+            "_bindings",
+            Box::new(|| {
+                Value::from(
+                    bindings
+                        .iter()
+                        .map(|b| {
+                            Value::from(BTreeMap::from([
+                                (Value::from("kind"), Value::from(b.kind)),
+                                (Value::from("namespace"), b.namespace.clone()),
+                                (Value::from("binding"), b.binding.clone()),
+                            ]))
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            }),
+        ),
+    ];
+    let index: BTreeMap<Value, Value> =
+        crate::lint::par_map(parts, |(name, part)| (Value::from(name), part()))
+            .into_iter()
+            .collect();
     Value::from(index)
 }
 
 struct Workload {
     namespace: Value,
     object: Value,
+    /// `_pod_labels(object)`, as (key, value) pairs.
+    labels: Vec<(Value, Value)>,
 }
 
 struct Binding {
@@ -116,18 +136,6 @@ fn elements(value: &Value) -> Vec<&Value> {
     }
 }
 
-/// `object.get(value, path, default)`: `default` where a step is missing.
-fn get_path(value: &Value, path: &[&str], default: Value) -> Value {
-    let mut current = value;
-    for step in path {
-        current = &current[&Value::from(*step)];
-        if *current == Value::Undefined {
-            return default;
-        }
-    }
-    current.clone()
-}
-
 fn pair(k1: &str, v1: &Value, k2: &str, v2: &Value) -> Value {
     Value::from(BTreeMap::from([
         (Value::from(k1), v1.clone()),
@@ -138,6 +146,29 @@ fn pair(k1: &str, v1: &Value, k2: &str, v2: &Value) -> Value {
 /// `_workloads`: every object of a kind with a pod template, by kind, namespace and name.
 fn workloads(inventory: &Value) -> Vec<Workload> {
     let mut out = Vec::new();
+    let kind_key = Value::from("kind");
+    // `_pod_labels(obj)`: the labels of its pods (by its own kind) when they are an object,
+    // else `{}`.
+    let labels_paths: Vec<(&str, Vec<Value>)> = POD_METADATA_PATHS
+        .iter()
+        .map(|(kind, path)| {
+            let steps = path.iter().copied().chain(["labels"]).map(Value::from);
+            (*kind, steps.collect())
+        })
+        .collect();
+    let labels_of = |object: &Value| -> Vec<(Value, Value)> {
+        let Value::String(kind) = &object[&kind_key] else {
+            return Vec::new();
+        };
+        let Some((_, path)) = labels_paths.iter().find(|(k, _)| *k == &**kind) else {
+            return Vec::new();
+        };
+        let labels = path.iter().fold(object, |current, step| &current[step]);
+        entries(labels)
+            .into_iter()
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect()
+    };
     for (kind, _) in POD_METADATA_PATHS {
         let by_namespace = &inventory[&Value::from(kind)];
         for (namespace, by_name) in entries(by_namespace) {
@@ -146,27 +177,13 @@ fn workloads(inventory: &Value) -> Vec<Workload> {
                     out.push(Workload {
                         namespace: namespace.clone(),
                         object: object.clone(),
+                        labels: labels_of(object),
                     });
                 }
             }
         }
     }
     out
-}
-
-/// `_pod_labels(obj)`: the labels of its pods when they are an object, else `{}`.
-fn pod_labels(object: &Value) -> Vec<(&Value, &Value)> {
-    let Value::String(kind) = &object[&Value::from("kind")] else {
-        return Vec::new();
-    };
-    let Some((_, path)) = POD_METADATA_PATHS.iter().find(|(k, _)| *k == &**kind) else {
-        return Vec::new();
-    };
-    let mut current = object;
-    for step in path.iter().copied().chain(["labels"]) {
-        current = &current[&Value::from(step)];
-    }
-    entries(current)
 }
 
 /// Inserts `item` into the set at `keys` of nested objects, creating what is missing.
@@ -229,7 +246,7 @@ fn namespaces_with_workloads(workloads: &[Workload]) -> Value {
 fn workloads_by_label(workloads: &[Workload]) -> Value {
     let mut index = Value::new_object();
     for (i, w) in workloads.iter().enumerate() {
-        for (key, value) in pod_labels(&w.object) {
+        for (key, value) in &w.labels {
             insert_nested(
                 &mut index,
                 &[&w.namespace, key, value],
@@ -243,7 +260,7 @@ fn workloads_by_label(workloads: &[Workload]) -> Value {
 fn all_workloads_by_label(workloads: &[Workload]) -> Value {
     let mut index = Value::new_object();
     for (i, w) in workloads.iter().enumerate() {
-        for (key, value) in pod_labels(&w.object) {
+        for (key, value) in &w.labels {
             insert_nested(
                 &mut index,
                 &[key, value],
@@ -263,26 +280,34 @@ fn custom_group(api_version: &Value) -> bool {
     let Value::String(api_version) = api_version else {
         return false;
     };
-    let parts: Vec<&str> = api_version.split('/').collect();
-    match parts.as_slice() {
-        [group, _] => group.contains('.') && !group.ends_with(".k8s.io"),
+    // `count(split(api_version, "/")) == 2`
+    match api_version.split_once('/') {
+        Some((group, version)) if !version.contains('/') => {
+            group.contains('.') && !group.ends_with(".k8s.io")
+        }
         _ => false,
     }
 }
 
 fn namespaces_with_custom_resources(inventory: &Value) -> Value {
+    let (api_version, spec, template) = (
+        Value::from("apiVersion"),
+        Value::from("spec"),
+        Value::from("template"),
+    );
+    // `not is_object(object.get(obj, ["spec", "template"], null))`
+    let custom = |object: &Value| {
+        custom_group(&object[&api_version]) && !matches!(object[&spec][&template], Value::Object(_))
+    };
     let mut namespaces = BTreeSet::new();
     for (_, by_namespace) in entries(inventory) {
         for (namespace, by_name) in entries(by_namespace) {
-            for (_, objects) in entries(by_name) {
-                for object in elements(objects) {
-                    let template = get_path(object, &["spec", "template"], Value::Null);
-                    if custom_group(&object[&Value::from("apiVersion")])
-                        && !matches!(template, Value::Object(_))
-                    {
-                        namespaces.insert(namespace.clone());
-                    }
-                }
+            if !namespaces.contains(namespace)
+                && entries(by_name)
+                    .into_iter()
+                    .any(|(_, objects)| elements(objects).into_iter().any(custom))
+            {
+                namespaces.insert(namespace.clone());
             }
         }
     }
