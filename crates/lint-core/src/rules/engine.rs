@@ -4,7 +4,7 @@
 //! engine made and prepared once per linter, on first use); either is cloned per worker.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use regorus::languages::rego::compiler::Compiler;
@@ -207,6 +207,8 @@ pub(crate) struct Program {
 struct Batch {
     /// Positions in `Program::rules`, in order.
     members: Vec<usize>,
+    /// Their keys in the batch's value, `"<position>"`.
+    keys: Vec<RegoValue>,
     query: String,
 }
 
@@ -575,6 +577,7 @@ impl Program {
             rules: Arc::clone(&self.rules),
             batches: Arc::clone(&self.batches),
             checked: BTreeMap::new(),
+            selections: HashMap::new(),
         })
     }
 
@@ -753,6 +756,15 @@ pub(crate) struct Evaluator {
     /// Lookups of an earlier run checked against this one: path → (the value recorded
     /// then, this run's value when it is the same).
     checked: BTreeMap<RegoValue, (RegoValue, Option<RegoValue>)>,
+    /// By kind, the rules that look at it and their batch: found once per kind.
+    selections: HashMap<String, Arc<Selection>>,
+}
+
+/// The rules that look at a kind, and the batch of exactly those rules if there is one.
+#[derive(Debug)]
+struct Selection {
+    members: Vec<usize>,
+    batch: Option<usize>,
 }
 
 impl std::fmt::Debug for Evaluator {
@@ -835,15 +847,17 @@ impl Evaluator {
     /// Runs the rules for `kind` on the virtual machine when `vm` and the program has
     /// bytecode, on the interpreter otherwise.
     fn evaluate_in_run(&mut self, input: RegoValue, kind: &str, vm: bool) -> Vec<RuleOutcome> {
-        let members = self.members(kind);
+        let selection = self.selection(kind);
+        let members = &selection.members;
         if members.is_empty() {
             return Vec::new();
         }
+        let batch = selection.batch.and_then(|number| self.batches.get(number));
         if let Some(machine) = self.vm.as_mut().filter(|_| vm) {
             machine.vm.set_input(input);
-            if let Some(batch) = self.batches.iter().find(|batch| batch.members == members) {
+            if let Some(batch) = batch {
                 if let Ok(RegoValue::Object(by_rule)) = machine.run(&batch.query) {
-                    return batched(&self.rules, &members, &by_rule);
+                    return batched(&self.rules, batch, &by_rule);
                 }
             }
             return members
@@ -867,11 +881,11 @@ impl Evaluator {
                 .collect();
         };
         engine.set_input(input);
-        if let Some(batch) = self.batches.iter().find(|batch| batch.members == members) {
+        if let Some(batch) = batch {
             // One evaluation for all of them; should any rule fail, each is run on its own
             // below so that the error is reported against the rule that raised it.
             if let Ok(RegoValue::Object(by_rule)) = engine.eval_rule(batch.query.clone()) {
-                return batched(&self.rules, &members, &by_rule);
+                return batched(&self.rules, batch, &by_rule);
             }
         }
         members
@@ -887,30 +901,42 @@ impl Evaluator {
             .collect()
     }
 
-    /// Positions of the rules that look at `kind`.
-    fn members(&self, kind: &str) -> Vec<usize> {
-        self.rules
+    /// The rules that look at `kind` (their positions) and their batch.
+    fn selection(&mut self, kind: &str) -> Arc<Selection> {
+        if let Some(selection) = self.selections.get(kind) {
+            return Arc::clone(selection);
+        }
+        let members: Vec<usize> = self
+            .rules
             .iter()
             .enumerate()
             .filter(|(_, rule)| rule.kinds.matches(kind))
             .map(|(position, _)| position)
-            .collect()
+            .collect();
+        let batch = self
+            .batches
+            .iter()
+            .position(|batch| batch.members == members);
+        let selection = Arc::new(Selection { members, batch });
+        self.selections
+            .insert(kind.to_owned(), Arc::clone(&selection));
+        selection
     }
 }
 
 /// The outcomes of a batch's members from its value, `{"<position>": deny, ...}`.
 fn batched(
     rules: &[CompiledRule],
-    members: &[usize],
+    batch: &Batch,
     by_rule: &regorus::value::Object,
 ) -> Vec<RuleOutcome> {
-    members
+    batch
+        .members
         .iter()
-        .filter_map(|&position| {
+        .zip(&batch.keys)
+        .filter_map(|(&position, key)| {
             let rule = rules.get(position)?;
-            let value = by_rule
-                .get(&RegoValue::from(position.to_string()))
-                .unwrap_or(&RegoValue::Undefined);
+            let value = by_rule.get(key).unwrap_or(&RegoValue::Undefined);
             Some((rule.index, findings(value)))
         })
         .collect()
@@ -1080,6 +1106,10 @@ fn batches(rules: &[CompiledRule]) -> Vec<Batch> {
         .into_iter()
         .enumerate()
         .map(|(number, members)| Batch {
+            keys: members
+                .iter()
+                .map(|position| RegoValue::from(position.to_string()))
+                .collect(),
             members,
             query: format!("data.kubeward.batch.b{number}"),
         })
