@@ -730,15 +730,68 @@ impl Machine {
 impl Clone for Machine {
     /// A machine with a copy of the program, not another reference to it: the machine clones
     /// its `Arc<Program>` at every rule it calls, and workers sharing one would contend for
-    /// its reference count (two threads were barely faster than one).
+    /// its reference count (two threads were barely faster than one). For the same reason
+    /// the program's literals and the data are copied, not shared (see [`unshared`]).
     fn clone(&self) -> Self {
-        let program = Arc::new(VmProgram::clone(&self.program));
+        let mut program = VmProgram::clone(&self.program);
+        for literal in &mut program.literals {
+            *literal = unshared(literal, usize::MAX);
+        }
+        let program = Arc::new(program);
+        let data = match &self.data {
+            RegoValue::Object(entries) => RegoValue::from(
+                entries
+                    .iter()
+                    .map(|(key, value)| {
+                        // The run's inventory and indexes are large: their upper levels only.
+                        let depth = if key == &RegoValue::from(VM_RUN_KEY) {
+                            3
+                        } else {
+                            usize::MAX
+                        };
+                        (unshared(key, usize::MAX), unshared(value, depth))
+                    })
+                    .collect::<BTreeMap<_, _>>(),
+            ),
+            other => other.clone(),
+        };
         // The data was accepted by the machine this one copies, so it is accepted again.
-        Machine::new(Arc::clone(&program), self.data.clone()).unwrap_or_else(|_| Machine {
+        Machine::new(Arc::clone(&program), data.clone()).unwrap_or_else(|_| Machine {
             program,
-            data: self.data.clone(),
+            data,
             vm: RegoVM::new(),
         })
+    }
+}
+
+/// A copy of `value` that shares none of its strings and containers down to `depth` levels
+/// with it. A value's reference count is atomic: threads that each take references to one
+/// value (a literal of the program, `data`) contend for its count's cache line.
+fn unshared(value: &RegoValue, depth: usize) -> RegoValue {
+    let Some(below) = depth.checked_sub(1) else {
+        return value.clone();
+    };
+    match value {
+        RegoValue::String(text) => RegoValue::from(&**text),
+        RegoValue::Array(items) => RegoValue::from(
+            items
+                .iter()
+                .map(|item| unshared(item, below))
+                .collect::<Vec<_>>(),
+        ),
+        RegoValue::Set(items) => RegoValue::from(
+            items
+                .iter()
+                .map(|item| unshared(item, below))
+                .collect::<std::collections::BTreeSet<_>>(),
+        ),
+        RegoValue::Object(entries) => RegoValue::from(
+            entries
+                .iter()
+                .map(|(key, item)| (unshared(key, below), unshared(item, below)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        other => other.clone(),
     }
 }
 
