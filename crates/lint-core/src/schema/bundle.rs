@@ -169,10 +169,14 @@ impl Bundle {
             });
             defs.insert(key.to_owned(), schema);
         }
-        Ok(serde_json::json!({
-            "$ref": format!("#/$defs/{}", self.name(root)),
-            "$defs": defs,
-        }))
+        // Built by hand: `json!` would copy the definitions (it serializes what it is given).
+        let mut schema = serde_json::Map::new();
+        schema.insert(
+            "$ref".to_owned(),
+            serde_json::Value::String(format!("#/$defs/{}", self.name(root))),
+        );
+        schema.insert("$defs".to_owned(), serde_json::Value::Object(defs));
+        Ok(serde_json::Value::Object(schema))
     }
 }
 
