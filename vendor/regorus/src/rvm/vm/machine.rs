@@ -65,6 +65,9 @@ pub struct RegoVM {
 
     /// The function rules with entries in `function_memo`, to empty at the next evaluation.
     pub(super) function_memo_used: Vec<usize>,
+    /// The rules whose entry of `rule_cache` the current execution computed: only those are
+    /// reset for the next (the cache has an entry per rule of the program).
+    pub(super) rule_cache_used: Vec<usize>,
 
     /// Global data object
     pub(super) data: Value,
@@ -257,6 +260,7 @@ impl RegoVM {
             rule_cache: Vec::new(),
             function_memo: Vec::new(),
             function_memo_used: Vec::new(),
+            rule_cache_used: Vec::new(),
             data: Value::Null,
             input: Value::Null,
             context: Value::Undefined,
@@ -341,6 +345,7 @@ impl RegoVM {
 
         // Initialize rule cache
         self.rule_cache = vec![(false, Value::Undefined); program.rule_infos.len()];
+        self.rule_cache_used.clear();
 
         // Set PC to main entry point
         self.pc = usize::try_from(program.main_entry_point).unwrap_or(0);

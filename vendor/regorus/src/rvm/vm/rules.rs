@@ -302,6 +302,7 @@ impl RegoVM {
                     }
                 })?;
                 *entry = (true, result.clone());
+                self.rule_cache_used.push(rule_idx);
             }
             self.set_register(dest, result)?;
             return Ok(());
@@ -382,6 +383,7 @@ impl RegoVM {
                         available,
                     })?;
             *entry = (true, value.clone());
+            self.rule_cache_used.push(rule_idx);
         }
         if let Some(args) = memo_args {
             self.memoize(rule_idx, args, value.clone());
@@ -520,6 +522,7 @@ impl RegoVM {
                     }
                 })?;
                 *entry = (true, result.clone());
+                self.rule_cache_used.push(rule_idx);
             }
             let dest_index = usize::from(dest);
             if self.registers.len() <= dest_index {
@@ -942,6 +945,7 @@ impl RegoVM {
                         available,
                     })?;
             *entry = (true, final_value.clone());
+            self.rule_cache_used.push(rule_idx);
         }
 
         self.registers = parent_registers;

@@ -33,17 +33,28 @@ impl RegoVM {
         self.execution_state = ExecutionState::Ready;
         self.execution_stack.clear();
         self.return_to_pools();
-        self.rule_cache.clear();
+        self.reset_rule_cache();
         self.clear_function_memo();
         self.registers.clear();
         self.builtins_cache.clear();
         self.cached_builtin_args.clear();
     }
 
+    /// Marks the rules the previous execution computed uncomputed again, releasing their values.
+    fn reset_rule_cache(&mut self) {
+        for rule_idx in self.rule_cache_used.drain(..) {
+            if let Some(entry) = self.rule_cache.get_mut(rule_idx) {
+                *entry = (false, Value::Undefined);
+            }
+        }
+    }
+
     /// Release values retained by a failed run-to-completion execution and record its error.
     ///
     pub(super) fn fail_run_to_completion(&mut self, error: VmError) -> VmError {
         self.release_previous_execution_state();
+        // A failed execution's cache is released whole.
+        self.rule_cache = Vec::new();
         #[cfg(all(feature = "allocator-memory-limits", not(miri)))]
         {
             self.finish_active_memory_budget_execution();
@@ -107,8 +118,12 @@ impl RegoVM {
 
         self.execution_state = ExecutionState::Ready;
 
-        // Reset rule cache
-        self.rule_cache = alloc::vec![(false, Value::Undefined); self.program.rule_infos.len()];
+        // Reset rule cache: entries computed by the previous execution were reset when it
+        // was released; the cache is made anew only for another program.
+        if self.rule_cache.len() != self.program.rule_infos.len() {
+            self.rule_cache_used.clear();
+            self.rule_cache = alloc::vec![(false, Value::Undefined); self.program.rule_infos.len()];
+        }
         self.clear_function_memo();
 
         // Reset registers to clean state
