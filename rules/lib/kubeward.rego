@@ -88,17 +88,18 @@ namespace(obj) := ns if {
 # rules look the run up through this rather than reading data.kubeward.inventory or
 # data.kubeward.index whole: when an editor lints again after an edit, an object's findings
 # are reused if every lookup its rules made returns what it returned before, while an object
-# whose rules read either whole is evaluated again on every run.
+# whose rules read either whole is evaluated again on every run. (The built-in libraries and
+# rules call `data.kubeward.lookup`, which this names, directly: one function call fewer.)
 run_lookup(path, otherwise) := data.kubeward.lookup(path, otherwise)
 
 # Objects of a kind in a namespace ("" for cluster-scoped kinds), from the run's inventory.
 objects(kind, ns) := [obj |
-	some objs in run_lookup(["inventory", kind, ns], {})
+	some objs in data.kubeward.lookup(["inventory", kind, ns], {})
 	some obj in objs
 ]
 
 # Objects of a kind in a namespace with a given name.
-objects_named(kind, ns, name) := run_lookup(["inventory", kind, ns, name], [])
+objects_named(kind, ns, name) := data.kubeward.lookup(["inventory", kind, ns, name], [])
 
 # Whether a LabelSelector selects a label set. An empty selector selects everything.
 selector_matches(selector, labels) if {

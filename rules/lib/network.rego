@@ -36,14 +36,14 @@ matches(selector, labels) if data.kubeward.lib.selector_matches(selector_of(sele
 labels_of(obj) := object_of(data.kubeward.lib.pod_labels(obj))
 
 # Whether the namespace holds a workload.
-has_workloads(ns) if data.kubeward.lib.run_lookup(["index", "namespaces_with_workloads", ns], false)
+has_workloads(ns) if data.kubeward.lookup(["index", "namespaces_with_workloads", ns], false)
 
 # Whether the run holds custom resources in a namespace (kinds of a group outside Kubernetes'
 # own: `monitoring.coreos.com`, not `apps` or `*.k8s.io`). Operators make pods from those
 # (prometheus-operator turns a Prometheus into a StatefulSet) that the run does not show.
 # A custom kind that carries its pod template itself (OpenShift's DeploymentConfig) is a
 # workload written out, not an operator's input: it does not count.
-custom_resources_in(ns) if ns in data.kubeward.lib.run_lookup(["index", "namespaces_with_custom_resources"], set())
+custom_resources_in(ns) if ns in data.kubeward.lookup(["index", "namespaces_with_custom_resources"], set())
 
 custom_group(api_version) if {
 	parts := split(api_version, "/")
@@ -71,21 +71,21 @@ selected_elsewhere(selector, ns) := [w.object |
 
 # The workloads a selector can select: those whose pods carry the first of its matchLabels
 # (all of a namespace when it has none), as [position, object] in scan order.
-_candidates(selector, ns) := data.kubeward.lib.run_lookup(["index", "workloads_by_label", ns, key, selector.matchLabels[key]], set()) if {
+_candidates(selector, ns) := data.kubeward.lookup(["index", "workloads_by_label", ns, key, selector.matchLabels[key]], set()) if {
 	count(selector.matchLabels) > 0
 	key := sort(object.keys(selector.matchLabels))[0]
 }
 
-_candidates(selector, ns) := data.kubeward.lib.run_lookup(["index", "workloads", ns], set()) if {
+_candidates(selector, ns) := data.kubeward.lookup(["index", "workloads", ns], set()) if {
 	count(selector.matchLabels) == 0
 }
 
-_candidates_everywhere(selector) := data.kubeward.lib.run_lookup(["index", "all_workloads_by_label", key, selector.matchLabels[key]], set()) if {
+_candidates_everywhere(selector) := data.kubeward.lookup(["index", "all_workloads_by_label", key, selector.matchLabels[key]], set()) if {
 	count(selector.matchLabels) > 0
 	key := sort(object.keys(selector.matchLabels))[0]
 }
 
-_candidates_everywhere(selector) := data.kubeward.lib.run_lookup(["index", "all_workloads"], set()) if {
+_candidates_everywhere(selector) := data.kubeward.lookup(["index", "all_workloads"], set()) if {
 	count(selector.matchLabels) == 0
 }
 

@@ -97,13 +97,13 @@ ref(obj) := {"kind": obj.kind, "name": obj.metadata.name} if {
 # The bindings of the run that bind a role: RoleBindings of its namespace for a Role; every
 # ClusterRoleBinding and RoleBinding that names it for a ClusterRole.
 bindings_of(role) := [binding |
-	some entry in data.kubeward.lib.run_lookup(["index", "cluster_role_bindings", role.metadata.name], set())
+	some entry in data.kubeward.lookup(["index", "cluster_role_bindings", role.metadata.name], set())
 	binding := entry[1]
 ] if {
 	role.kind == "ClusterRole"
 } else := [binding |
 	role.kind == "Role"
-	some entry in data.kubeward.lib.run_lookup(["index", "role_bindings", data.kubeward.lib.namespace(role), role.metadata.name], set())
+	some entry in data.kubeward.lookup(["index", "role_bindings", data.kubeward.lib.namespace(role), role.metadata.name], set())
 	binding := entry[1]
 ]
 

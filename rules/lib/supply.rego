@@ -53,12 +53,14 @@ _docker_library(host, path) := concat("/", ["library", path]) if {
 matches_entry(name, entry) if {
 	pattern := normalized_entry(entry)
 	pattern != ""
-	_component_prefix(name, pattern)
+	component_prefix(name, pattern)
 }
 
-_component_prefix(name, pattern) if name == pattern
+# Whether a pattern (as `normalized_entry` gives it) is the name or a prefix of it that ends
+# at a "/".
+component_prefix(name, pattern) if name == pattern
 
-_component_prefix(name, pattern) if startswith(name, concat("", [pattern, "/"]))
+component_prefix(name, pattern) if startswith(name, concat("", [pattern, "/"]))
 
 normalized_entry(entry) := pattern if {
 	trimmed := trim_right(trim_space(entry), "/")

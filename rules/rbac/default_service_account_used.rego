@@ -35,7 +35,7 @@ deny contains finding if {
 		"msg": sprintf("%s as the default ServiceAccount%s", [rbac.input_pods_run, how(sa)]),
 		"path": sa.path,
 		"related": [label |
-			some entry in data.kubeward.lib.run_lookup(["index", "service_account_bindings", data.kubeward.lib.input_namespace, "default"], set())
+			some entry in data.kubeward.lookup(["index", "service_account_bindings", data.kubeward.lib.input_namespace, "default"], set())
 			binding := entry[3]
 			label := {
 				"path": ["roleRef", "name"],

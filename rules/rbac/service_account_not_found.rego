@@ -34,7 +34,7 @@ deny contains finding if {
 	ns := data.kubeward.lib.input_namespace
 	count(data.kubeward.lib.objects_named("ServiceAccount", ns, sa.name)) == 0
 	elsewhere := [entry[2] |
-		some entry in data.kubeward.lib.run_lookup(["index", "service_accounts_by_name", sa.name], set())
+		some entry in data.kubeward.lookup(["index", "service_accounts_by_name", sa.name], set())
 		entry[0] != ns
 	]
 	judged(ns, elsewhere)

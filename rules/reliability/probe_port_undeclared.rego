@@ -30,8 +30,9 @@ probes := {"livenessProbe": "liveness", "readinessProbe": "readiness", "startupP
 deny contains finding if {
 	some entry in data.kubeward.lib.input_containers
 	some field, what in probes
+	handlers := entry.container[field]
 	some handler in ["httpGet", "tcpSocket", "grpc"]
-	probe := entry.container[field][handler]
+	probe := handlers[handler]
 	not probe.host
 	is_string(probe.port)
 	not regex.match(`^[0-9]+$`, probe.port)
@@ -44,14 +45,15 @@ deny contains finding if {
 
 # A port number: any container of the pod may serve it.
 deny contains finding if {
-	declared := declared_ports(input)
-	count(declared) > 0
 	some entry in data.kubeward.lib.input_containers
 	some field, what in probes
+	handlers := entry.container[field]
 	some handler in ["httpGet", "tcpSocket", "grpc"]
-	probe := entry.container[field][handler]
+	probe := handlers[handler]
 	not probe.host
 	number := port_number(probe.port)
+	declared := declared_ports(input)
+	count(declared) > 0
 	not {"port": number, "protocol": "TCP"} in declared
 	finding := {
 		"msg": sprintf("the %s probe of container %q targets port %d, %s", [what, data.kubeward.lib.container_name(entry.container), number, numbered_problem(declared, number)]),

@@ -105,6 +105,41 @@ fn rule_ids_follow_the_area_numbering() {
     }
 }
 
+/// The frozen registries' prefixes are written normalized (they are matched without being
+/// normalized for every image).
+#[test]
+fn the_frozen_registries_are_written_normalized() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(false);
+    for file in [
+        "rules/lib/kubeward.rego",
+        "rules/lib/images.rego",
+        "rules/lib/supply.rego",
+        "rules/images/image_frozen_k8s_registry.rego",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        engine.add_policy(file.to_owned(), text).unwrap();
+    }
+    engine
+        .add_policy(
+            "check.rego".to_owned(),
+            r#"package check
+import rego.v1
+prefixes := data.kubeward.rules.images.image_frozen_k8s_registry.frozen_prefixes
+normalized := [data.kubeward.lib.supply.normalized_entry(p) | some p in prefixes]
+"#
+            .to_owned(),
+        )
+        .unwrap();
+    let prefixes = engine.eval_rule("data.check.prefixes".to_owned()).unwrap();
+    let normalized = engine
+        .eval_rule("data.check.normalized".to_owned())
+        .unwrap();
+    assert_eq!(prefixes.as_array().unwrap().len(), 3);
+    assert_eq!(normalized, prefixes);
+}
+
 /// `pod_metadata_paths` is written out in the library (a rule's value is computed for every
 /// object); it must be `pod_spec_paths` with "metadata" for the last step of each path.
 #[test]
