@@ -565,7 +565,9 @@ impl Program {
                 data.as_object_mut()
                     .map_err(|err| err.to_string())?
                     .insert(RegoValue::from(VM_RUN_KEY), run.clone());
-                Some(Machine::new(Arc::clone(program), data)?)
+                let mut machine = Machine::new(Arc::clone(program), data)?;
+                machine.unshared = objects >= UNSHARED_FROM;
+                Some(machine)
             }
             None => None,
         };
@@ -707,7 +709,14 @@ struct Machine {
     program: Arc<VmProgram>,
     data: RegoValue,
     vm: RegoVM,
+    /// Whether copies get their own literals and data (see [`Machine::clone`]): for runs of
+    /// [`UNSHARED_FROM`] objects or more.
+    unshared: bool,
 }
+
+/// The smallest run whose workers' machines do not share literals and data with each other:
+/// below it, copying them costs more than the threads' contention for them.
+const UNSHARED_FROM: usize = 64;
 
 impl Machine {
     fn new(program: Arc<VmProgram>, data: RegoValue) -> Result<Self, String> {
@@ -716,7 +725,12 @@ impl Machine {
         vm.set_max_instructions(MAX_INSTRUCTIONS);
         vm.set_strict_builtin_errors(false);
         vm.set_data(data.clone()).map_err(|err| err.to_string())?;
-        Ok(Machine { program, data, vm })
+        Ok(Machine {
+            program,
+            data,
+            vm,
+            unshared: false,
+        })
     }
 
     /// The value of an entry point.
@@ -731,36 +745,44 @@ impl Clone for Machine {
     /// A machine with a copy of the program, not another reference to it: the machine clones
     /// its `Arc<Program>` at every rule it calls, and workers sharing one would contend for
     /// its reference count (two threads were barely faster than one). For the same reason
-    /// the program's literals and the data are copied, not shared (see [`unshared`]).
+    /// the program's literals and the data are copied, not shared, in a run of some size
+    /// (see [`unshared`]).
     fn clone(&self) -> Self {
         let mut program = VmProgram::clone(&self.program);
-        for literal in &mut program.literals {
-            *literal = unshared(literal, usize::MAX);
+        let mut data = self.data.clone();
+        if self.unshared {
+            for literal in &mut program.literals {
+                *literal = unshared(literal, usize::MAX);
+            }
+            if let RegoValue::Object(entries) = &self.data {
+                data = RegoValue::from(
+                    entries
+                        .iter()
+                        .map(|(key, value)| {
+                            // The run's inventory and indexes are large: their upper levels
+                            // only.
+                            let depth = if key == &RegoValue::from(VM_RUN_KEY) {
+                                3
+                            } else {
+                                usize::MAX
+                            };
+                            (unshared(key, usize::MAX), unshared(value, depth))
+                        })
+                        .collect::<BTreeMap<_, _>>(),
+                );
+            }
         }
         let program = Arc::new(program);
-        let data = match &self.data {
-            RegoValue::Object(entries) => RegoValue::from(
-                entries
-                    .iter()
-                    .map(|(key, value)| {
-                        // The run's inventory and indexes are large: their upper levels only.
-                        let depth = if key == &RegoValue::from(VM_RUN_KEY) {
-                            3
-                        } else {
-                            usize::MAX
-                        };
-                        (unshared(key, usize::MAX), unshared(value, depth))
-                    })
-                    .collect::<BTreeMap<_, _>>(),
-            ),
-            other => other.clone(),
-        };
         // The data was accepted by the machine this one copies, so it is accepted again.
-        Machine::new(Arc::clone(&program), data.clone()).unwrap_or_else(|_| Machine {
-            program,
-            data,
-            vm: RegoVM::new(),
-        })
+        let mut machine =
+            Machine::new(Arc::clone(&program), data.clone()).unwrap_or_else(|_| Machine {
+                program,
+                data,
+                vm: RegoVM::new(),
+                unshared: false,
+            });
+        machine.unshared = self.unshared;
+        machine
     }
 }
 
