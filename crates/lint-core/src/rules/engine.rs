@@ -32,8 +32,8 @@ const LIFECYCLE_PACKAGE: &str = "kubeward.lib.lifecycle";
 /// it on every one. As rules, they are computed once per evaluation, like any other.
 ///
 /// `lookup(path, otherwise)` is the run's value at a path, through which the libraries look
-/// the run up (`data.kubeward.lib.run_lookup`), so that relinting can record what each object's
-/// rules looked up.
+/// the run up (users' rules through `data.kubeward.lib.run_lookup`, which names it), so that
+/// relinting can record what each object's rules looked up.
 const RUN_MODULE: &str = "package kubeward
 
 import rego.v1
