@@ -29,9 +29,6 @@ _workloads := [{"namespace": ns, "object": obj} |
 	some obj in objs
 ]
 
-# Every workload: [position, {"namespace", "object"}].
-all_workloads contains [i, w] if some i, w in _workloads
-
 # Namespace → its workloads: [position, object].
 workloads[ns] contains [i, w.object] if {
 	some i, w in _workloads
@@ -49,11 +46,19 @@ workloads_by_label[ns][key][value] contains [i, w.object] if {
 	some key, value in _pod_labels(w.object)
 }
 
-# Pod label → value → the workloads of every namespace whose pods carry it:
-# [position, {"namespace", "object"}].
-all_workloads_by_label[key][value] contains [i, w] if {
+# Pod labels (a whole label set) → the workloads of every namespace whose pods carry exactly
+# those: [position, {"namespace", "object"}]. A selector is matched against each label set
+# once rather than against each workload: an application deployed to many namespaces has
+# one label set for all of them.
+workloads_by_labels[labels] contains [i, w] if {
 	some i, w in _workloads
-	some key, value in _pod_labels(w.object)
+	labels := _pod_labels(w.object)
+}
+
+# Pod label → value → the label sets of workloads_by_labels that hold it.
+label_sets_by_label[key][value] contains labels if {
+	some labels, _ in workloads_by_labels
+	some key, value in labels
 }
 
 _pod_labels(obj) := labels if {

@@ -63,11 +63,31 @@ selected_workloads(selector, ns) := [obj |
 # matches nothing at home but something there usually sits in the wrong namespace. Only
 # computed for selectors that select nothing at home.
 selected_elsewhere(selector, ns) := [w.object |
-	some entry in _candidates_everywhere(selector_of(selector))
+	some entry in _selected_everywhere(selector_of(selector))
 	w := entry[1]
 	w.namespace != ns
-	matches(selector, labels_of(w.object))
 ]
+
+# The workloads of every namespace whose pods a selector (made by selector_of) selects, as
+# [position, {"namespace", "object"}] in scan order (a set of them iterates so). The selector
+# is matched against the run's distinct label sets, not against each workload: the work stays
+# proportional to the kinds of applications, not to the number of namespaces they run in.
+_selected_everywhere(selector) := {entry |
+	some labels in _label_sets(selector)
+	data.kubeward.lib.selector_matches(selector, labels)
+	some entry in data.kubeward.lookup(["index", "workloads_by_labels", labels], set())
+}
+
+# The label sets a selector can select: those holding the first of its matchLabels (all of
+# them when it has none).
+_label_sets(selector) := data.kubeward.lookup(["index", "label_sets_by_label", key, selector.matchLabels[key]], set()) if {
+	count(selector.matchLabels) > 0
+	key := sort(object.keys(selector.matchLabels))[0]
+}
+
+_label_sets(selector) := object.keys(data.kubeward.lookup(["index", "workloads_by_labels"], {})) if {
+	count(selector.matchLabels) == 0
+}
 
 # The workloads a selector can select: those whose pods carry the first of its matchLabels
 # (all of a namespace when it has none), as [position, object] in scan order.
@@ -77,15 +97,6 @@ _candidates(selector, ns) := data.kubeward.lookup(["index", "workloads_by_label"
 }
 
 _candidates(selector, ns) := data.kubeward.lookup(["index", "workloads", ns], set()) if {
-	count(selector.matchLabels) == 0
-}
-
-_candidates_everywhere(selector) := data.kubeward.lookup(["index", "all_workloads_by_label", key, selector.matchLabels[key]], set()) if {
-	count(selector.matchLabels) > 0
-	key := sort(object.keys(selector.matchLabels))[0]
-}
-
-_candidates_everywhere(selector) := data.kubeward.lookup(["index", "all_workloads"], set()) if {
 	count(selector.matchLabels) == 0
 }
 

@@ -989,3 +989,59 @@ spec: {size: big}
             .any(|d| d.rule.name == "schema-violation" && d.message.contains("spec.size"))
     );
 }
+
+#[test]
+fn workloads_selected_elsewhere_are_listed_in_scan_order_whatever_their_labels() {
+    // A dangling Service, and workloads of other namespaces with three label sets: the
+    // selector is matched once per label set, and the workloads it selects are listed by
+    // kind, namespace and name. Those whose labels miss `tier: web` are not listed.
+    let deployment = |ns: &str, name: &str, labels: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  template:\n    metadata:\n      labels: {labels}\n    spec:\n      containers:\n      - name: app\n        image: nginx:1.27\n"
+        )
+    };
+    let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector: {app: web, tier: web}\n  ports:\n  - port: 80\n";
+    let files = [
+        ("service.yaml", service.to_owned()),
+        ("d1.yaml", deployment("zeta", "a", "{app: web, tier: web}")),
+        (
+            "d2.yaml",
+            deployment("alpha", "b", "{app: web, tier: web, v: '2'}"),
+        ),
+        ("d3.yaml", deployment("alpha", "a", "{app: web, tier: web}")),
+        ("d4.yaml", deployment("beta", "a", "{app: web, tier: db}")),
+        ("d5.yaml", deployment("beta", "c", "{app: web}")),
+        (
+            "d6.yaml",
+            deployment("beta", "b", "{app: web, tier: web, v: '2'}"),
+        ),
+        ("d7.yaml", deployment("shop", "other", "{app: api}")),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let set = sources(&files);
+    let config = Config {
+        select: Some(vec!["service-selects-nothing".into()]),
+        ..Config::default()
+    };
+    let report = Linter::new(Catalog::builtin().unwrap(), &config)
+        .unwrap()
+        .lint(&set);
+    let findings: Vec<_> = report
+        .reported()
+        .filter(|d| d.rule.name == "service-selects-nothing")
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let listed: Vec<&str> = findings[0]
+        .related
+        .iter()
+        .map(|label| set.get(label.span.source).unwrap().path())
+        .collect();
+    assert_eq!(listed, ["d3.yaml", "d2.yaml", "d6.yaml", "d1.yaml"]);
+    assert!(
+        findings[0]
+            .message
+            .ends_with(r#"it would select Deployment "a" of namespace "alpha""#),
+        "{}",
+        findings[0].message
+    );
+}

@@ -44,10 +44,13 @@ pub(crate) fn build(inventory: &Value, environment: &Value) -> Value {
             Box::new(|| workloads_by_label(workloads)),
         ),
         (
-            "all_workloads_by_label",
-            Box::new(|| all_workloads_by_label(workloads)),
+            "workloads_by_labels",
+            Box::new(|| workloads_by_labels(workloads)),
         ),
-        ("all_workloads", Box::new(|| all_workloads(workloads))),
+        (
+            "label_sets_by_label",
+            Box::new(|| label_sets_by_label(workloads)),
+        ),
         ("workloads", Box::new(|| by_namespace(workloads))),
         (
             "namespaces_with_workloads",
@@ -109,6 +112,8 @@ pub(crate) fn build(inventory: &Value, environment: &Value) -> Value {
 struct Workload {
     namespace: Value,
     object: Value,
+    /// `_pod_labels(object)`.
+    label_set: Value,
     /// `_pod_labels(object)`, as (key, value) pairs.
     labels: Vec<(Value, Value)>,
 }
@@ -156,28 +161,33 @@ fn workloads(inventory: &Value) -> Vec<Workload> {
             (*kind, steps.collect())
         })
         .collect();
-    let labels_of = |object: &Value| -> Vec<(Value, Value)> {
+    let labels_of = |object: &Value| -> Value {
         let Value::String(kind) = &object[&kind_key] else {
-            return Vec::new();
+            return Value::new_object();
         };
         let Some((_, path)) = labels_paths.iter().find(|(k, _)| *k == &**kind) else {
-            return Vec::new();
+            return Value::new_object();
         };
-        let labels = path.iter().fold(object, |current, step| &current[step]);
-        entries(labels)
-            .into_iter()
-            .map(|(key, value)| (key.clone(), value.clone()))
-            .collect()
+        match path.iter().fold(object, |current, step| &current[step]) {
+            labels @ Value::Object(_) => labels.clone(),
+            _ => Value::new_object(),
+        }
     };
     for (kind, _) in POD_METADATA_PATHS {
         let by_namespace = &inventory[&Value::from(kind)];
         for (namespace, by_name) in entries(by_namespace) {
             for (_, objects) in entries(by_name) {
                 for object in elements(objects) {
+                    let label_set = labels_of(object);
+                    let labels = entries(&label_set)
+                        .into_iter()
+                        .map(|(key, value)| (key.clone(), value.clone()))
+                        .collect();
                     out.push(Workload {
                         namespace: namespace.clone(),
                         object: object.clone(),
-                        labels: labels_of(object),
+                        label_set,
+                        labels,
                     });
                 }
             }
@@ -207,20 +217,6 @@ fn insert_nested(root: &mut Value, keys: &[&Value], item: Value) {
     {
         set.insert(item);
     }
-}
-
-fn all_workloads(workloads: &[Workload]) -> Value {
-    let set: BTreeSet<Value> = workloads
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            Value::from(vec![
-                Value::from(i),
-                pair("namespace", &w.namespace, "object", &w.object),
-            ])
-        })
-        .collect();
-    Value::from(set)
 }
 
 fn by_namespace(workloads: &[Workload]) -> Value {
@@ -257,18 +253,31 @@ fn workloads_by_label(workloads: &[Workload]) -> Value {
     index
 }
 
-fn all_workloads_by_label(workloads: &[Workload]) -> Value {
+fn workloads_by_labels(workloads: &[Workload]) -> Value {
     let mut index = Value::new_object();
     for (i, w) in workloads.iter().enumerate() {
-        for (key, value) in &w.labels {
-            insert_nested(
-                &mut index,
-                &[key, value],
-                Value::from(vec![
-                    Value::from(i),
-                    pair("namespace", &w.namespace, "object", &w.object),
-                ]),
-            );
+        insert_nested(
+            &mut index,
+            &[&w.label_set],
+            Value::from(vec![
+                Value::from(i),
+                pair("namespace", &w.namespace, "object", &w.object),
+            ]),
+        );
+    }
+    index
+}
+
+fn label_sets_by_label(workloads: &[Workload]) -> Value {
+    // `some labels, _ in workloads_by_labels`: each distinct label set once.
+    let label_sets: BTreeMap<&Value, &[(Value, Value)]> = workloads
+        .iter()
+        .map(|w| (&w.label_set, w.labels.as_slice()))
+        .collect();
+    let mut index = Value::new_object();
+    for (label_set, labels) in label_sets {
+        for (key, value) in labels {
+            insert_nested(&mut index, &[key, value], label_set.clone());
         }
     }
     index
