@@ -9,8 +9,8 @@ mod setup;
 pub use setup::{DEFAULT_KUBE_VERSION, DEFAULT_NAMESPACE, SetupError, parse_kube_version};
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use regorus::Value as RegoValue;
 
@@ -232,6 +232,7 @@ impl Linter {
         let schema_run = self.schema_run(&objects, previous_schemas);
 
         let indexes: Vec<usize> = (0..objects.len()).collect();
+        let run_objects = RunObjects::new(&objects);
         let outcomes = par_map_init(
             indexes,
             || evaluator.clone(),
@@ -256,7 +257,7 @@ impl Linter {
                         ),
                     };
                     outcome.located =
-                        self.located(sources, outcomes, &objects, index, loaded, &node);
+                        self.located(sources, outcomes, &run_objects, index, loaded, &node);
                     outcome.kept = kept.map(|kept| (loaded.value.clone(), kept));
                     outcome.reused = reused;
                 }
@@ -286,6 +287,7 @@ impl Linter {
             reused += usize::from(outcome.reused);
             checked.extend(outcome.schema.map(|schema| (index, schema)));
         }
+        drop(run_objects);
         let schema = self.schema_summary(&objects, &checked);
         let schemas_checked = schema_run.is_some();
         drop(schema_run);
@@ -494,7 +496,7 @@ impl Linter {
         &self,
         sources: &SourceSet,
         outcomes: Vec<RuleOutcome>,
-        objects: &[LoadedObject],
+        objects: &RunObjects,
         index: usize,
         loaded: &LoadedObject,
         node: &Node,
@@ -546,12 +548,12 @@ impl Linter {
         sources: &SourceSet,
         rule_index: usize,
         severity: Severity,
-        objects: &[LoadedObject],
+        objects: &RunObjects,
         index: usize,
         node: &Node,
         finding: RawFinding,
     ) -> Option<Located> {
-        let object = &objects.get(index)?.object;
+        let object = &objects.all.get(index)?.object;
         let range = node.lookup(&finding.path).label_range();
         let related = finding
             .related
@@ -560,13 +562,10 @@ impl Linter {
                 let (source, range) = match &related.object {
                     None => (object.source, node.lookup(&related.path).label_range()),
                     Some((kind, namespace, name)) => {
-                        let target = objects.iter().find(|l| {
-                            let o = &l.object;
-                            &o.identity.kind == kind
-                                && o.identity.name.as_deref() == Some(name.as_str())
-                                && namespace.as_deref().is_none_or(|ns| {
-                                    o.effective_namespace(&self.default_namespace) == ns
-                                })
+                        let target = objects.find(kind, name, |l| {
+                            namespace.as_deref().is_none_or(|ns| {
+                                l.object.effective_namespace(&self.default_namespace) == ns
+                            })
                         })?;
                         let node = node_of(sources, target);
                         (
@@ -868,6 +867,50 @@ fn shift(node: &mut Node, by: u32) {
     }
 }
 
+/// The run's objects, and for findings that point into other objects, the objects by kind and
+/// name: built when the first such finding is located (scanning every object for each of them
+/// made large runs quadratic).
+struct RunObjects<'a> {
+    all: &'a [LoadedObject],
+    by_name: OnceLock<HashMap<(&'a str, &'a str), Vec<usize>>>,
+}
+
+impl<'a> RunObjects<'a> {
+    fn new(all: &'a [LoadedObject]) -> Self {
+        Self {
+            all,
+            by_name: OnceLock::new(),
+        }
+    }
+
+    /// The first object of a kind with a name, in the run's order, that `wanted` accepts.
+    fn find(
+        &self,
+        kind: &str,
+        name: &str,
+        wanted: impl Fn(&LoadedObject) -> bool,
+    ) -> Option<&'a LoadedObject> {
+        let by_name = self.by_name.get_or_init(|| {
+            let mut by_name: HashMap<_, Vec<usize>> = HashMap::new();
+            for (index, loaded) in self.all.iter().enumerate() {
+                let identity = &loaded.object.identity;
+                if let Some(name) = identity.name.as_deref() {
+                    by_name
+                        .entry((identity.kind.as_str(), name))
+                        .or_default()
+                        .push(index);
+                }
+            }
+            by_name
+        });
+        by_name
+            .get(&(kind, name))?
+            .iter()
+            .filter_map(|&index| self.all.get(index))
+            .find(|loaded| wanted(loaded))
+    }
+}
+
 /// What a worker found for one object.
 #[derive(Default)]
 struct ObjectOutcome {
@@ -1106,6 +1149,7 @@ mod tests {
         );
         for field in [
             "workloads_by_label",
+            "label_sets_by_label",
             "service_account_bindings",
             "namespaces_with_custom_resources",
         ] {
