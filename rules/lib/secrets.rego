@@ -43,17 +43,12 @@ credential_formats(value) := {kind |
 }
 
 # Every format above contains one of these (case-insensitively): a cheap test first, since
-# most values have none.
-_credential_markers := [
-	"akia", "asia", "abia", "acca", "private key", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
-	"github_pat_", "glpat-", "xox", "hooks.slack.com", "eyj", "aiza", "_live_", "bearer", "basic", "token",
-]
+# most values have none. One pattern, which the regex engine searches for all the words at
+# once (twenty `contains` calls were 2% of all rules' work); a test requires a sample of
+# every format to pass it.
+_credential_markers := `(?i)akia|asia|abia|acca|private key|gh[pousr]_|github_pat_|glpat-|xox|hooks\.slack\.com|eyj|aiza|_live_|bearer|basic|token`
 
-_maybe_credential(value) if {
-	v := lower(value)
-	some marker in _credential_markers
-	contains(v, marker)
-}
+_maybe_credential(value) if regex.match(_credential_markers, value)
 
 # The words of a name: split at anything but letters and digits and at camelCase humps,
 # lowercased (`dbPassword`, `DB_PASSWORD` and `db.password` are all [db, password]).
@@ -107,14 +102,11 @@ _sensitive_words(ws) if {
 	word in secret_words
 }
 
-# Every name that announces a secret contains one of these (case-insensitively).
-_name_markers := ["pass", "pwd", "secret", "token", "cred", "key"]
+# Every name that announces a secret contains one of these words (case-insensitively), as
+# one pattern like _credential_markers.
+_name_markers := `(?i)pass|pwd|secret|token|cred|key`
 
-maybe_sensitive(name) if {
-	n := lower(name)
-	some marker in _name_markers
-	contains(n, marker)
-}
+maybe_sensitive(name) if regex.match(_name_markers, name)
 
 _sensitive_words(ws) if {
 	some word in ws

@@ -140,6 +140,109 @@ normalized := [data.kubeward.lib.supply.normalized_entry(p) | some p in prefixes
     assert_eq!(normalized, prefixes);
 }
 
+/// `_maybe_credential` screens values with one pattern before the credential formats are
+/// tried: a sample of every format (and of each variant a format's pattern names) must get
+/// through it and be recognized, and ordinary values must not be taken for credentials.
+#[test]
+fn a_sample_of_every_credential_format_is_recognized() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(false);
+    let file = "rules/lib/secrets.rego";
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    engine.add_policy(file.to_owned(), text).unwrap();
+    engine
+        .add_policy(
+            "check.rego".to_owned(),
+            "package check\nimport rego.v1\nformats := data.kubeward.lib.secrets.credential_formats(input.value)\n"
+                .to_owned(),
+        )
+        .unwrap();
+    let a36 = "a".repeat(36);
+    let samples: Vec<(String, &str)> = vec![
+        ("AKIAIOSFODNN7EXAMPLE".into(), "an AWS access key id"),
+        ("id ASIAY34FZKBOKMUTVV7A".into(), "an AWS access key id"),
+        ("ABIAY34FZKBOKMUTVV7A".into(), "an AWS access key id"),
+        ("ACCAY34FZKBOKMUTVV7A".into(), "an AWS access key id"),
+        (
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIE".into(),
+            "a private key",
+        ),
+        (
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----".into(),
+            "a private key",
+        ),
+        (format!("ghp_{a36}"), "a GitHub token"),
+        (format!("gho_{a36}"), "a GitHub token"),
+        (format!("ghu_{a36}"), "a GitHub token"),
+        (format!("ghs_{a36}"), "a GitHub token"),
+        (format!("ghr_{a36}"), "a GitHub token"),
+        (format!("github_pat_{}", "B".repeat(22)), "a GitHub token"),
+        ("glpat-abcdefghij0123456789".into(), "a GitLab token"),
+        ("xoxb-1234567890-abcdefghij".into(), "a Slack token"),
+        (
+            "https://hooks.slack.com/services/T0001/B0002/abcdefghijkl".into(),
+            "a Slack webhook URL",
+        ),
+        (
+            "eyJhbGciOi.eyJzdWIiOi.dozjgNryP4J3jVmNHl0w5N".into(),
+            "a JSON Web Token",
+        ),
+        (format!("AIza{}", "x".repeat(35)), "a Google API key"),
+        ("sk_live_0123456789abcdefghij".into(), "a Stripe secret key"),
+        ("rk_live_0123456789abcdefghij".into(), "a Stripe secret key"),
+        (
+            "Bearer abcdefgh12345678".into(),
+            "an HTTP authorization header",
+        ),
+        (
+            "BASIC dXNlcjpwYXNzd29yZA==".into(),
+            "an HTTP authorization header",
+        ),
+        (
+            "token 0123456789abcdef".into(),
+            "an HTTP authorization header",
+        ),
+        (
+            "postgres://app:s3cr3t@db:5432/app".into(),
+            "a URL with a password",
+        ),
+    ];
+    for (value, format) in &samples {
+        engine
+            .set_input_json(&serde_json::json!({"value": value}).to_string())
+            .unwrap();
+        let found = engine.eval_rule("data.check.formats".to_owned()).ok();
+        let found = found.and_then(|found| {
+            found
+                .as_set()
+                .ok()
+                .map(|set| set.iter().map(ToString::to_string).collect::<Vec<_>>())
+        });
+        assert!(
+            found
+                .as_ref()
+                .is_some_and(|kinds| kinds.contains(&format!("{format:?}"))),
+            "{value:?}: {found:?}, expected {format:?}"
+        );
+    }
+    for value in [
+        "nginx:1.27",
+        "postgres://db:5432/app",
+        "a basic setting",
+        "0123456789",
+    ] {
+        engine
+            .set_input_json(&serde_json::json!({"value": value}).to_string())
+            .unwrap();
+        let found = engine.eval_rule("data.check.formats".to_owned()).unwrap();
+        assert!(
+            found.as_set().is_ok_and(|set| set.is_empty()),
+            "{value:?}: {found}"
+        );
+    }
+}
+
 /// `pod_metadata_paths` is written out in the library (a rule's value is computed for every
 /// object); it must be `pod_spec_paths` with "metadata" for the last step of each path.
 #[test]
