@@ -4,32 +4,21 @@ package kubeward.lib
 import rego.v1
 
 # {"registry", "repository", "tag", "digest"} of an image reference; missing parts are "".
-# The registry is "docker.io" when the first path component is not a host.
+# The digest follows the last "@"; the tag follows the last ":" before it, unless a "/" comes
+# after that ":" (which then separates a registry's port). The registry is "docker.io" when the
+# first path component is not a host.
+#
+# One pattern does the split (searching the string for the last "@", ":" and "/" took 2% of
+# all rules' work); a test compares it with the split written out with indexof_n on tricky
+# references.
 image_reference(image) := {
-	"registry": _registry(name),
-	"repository": name,
-	"tag": tag,
-	"digest": digest,
+	"registry": _registry(parts[1]),
+	"repository": parts[1],
+	"tag": parts[2],
+	"digest": parts[3],
 } if {
-	[name_tag, digest] := _split_last(image, "@", "")
-	[name, tag] := _split_tag(name_tag)
+	some parts in regex.find_all_string_submatch_n(`^(?s)(.*?)(?::([^:/]*?))?(?:@([^@]*))?$`, image, 1)
 }
-
-_split_last(s, separator, _) := [substring(s, 0, i), substring(s, i + 1, -1)] if {
-	i := _last_index(s, separator)
-	i >= 0
-} else := [s, ""]
-
-# A ":" names a tag only after the last "/" (before it, it is a registry port).
-_split_tag(name_tag) := [substring(name_tag, 0, i), substring(name_tag, i + 1, -1)] if {
-	i := _last_index(name_tag, ":")
-	i > _last_index(name_tag, "/")
-} else := [name_tag, ""]
-
-_last_index(s, sub) := max(indexes) if {
-	indexes := indexof_n(s, sub)
-	count(indexes) > 0
-} else := -1
 
 _registry(name) := first if {
 	parts := split(name, "/")

@@ -243,6 +243,82 @@ fn a_sample_of_every_credential_format_is_recognized() {
     }
 }
 
+/// `image_reference` splits a reference with one pattern; it must agree with the split
+/// written out (the last "@", then the last ":" unless a "/" follows it) on every shape of
+/// reference, odd ones included.
+#[test]
+fn image_references_are_split_as_written_out() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(false);
+    let file = "rules/lib/images.rego";
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    engine.add_policy(file.to_owned(), text).unwrap();
+    engine
+        .add_policy(
+            "reference.rego".to_owned(),
+            r#"package reference
+import rego.v1
+split(image) := {"registry": data.kubeward.lib._registry(name), "repository": name, "tag": tag, "digest": digest} if {
+	[name_tag, digest] := _split_last(image, "@")
+	[name, tag] := _split_tag(name_tag)
+}
+_split_last(s, separator) := [substring(s, 0, i), substring(s, i + 1, -1)] if {
+	i := _last_index(s, separator)
+	i >= 0
+} else := [s, ""]
+_split_tag(name_tag) := [substring(name_tag, 0, i), substring(name_tag, i + 1, -1)] if {
+	i := _last_index(name_tag, ":")
+	i > _last_index(name_tag, "/")
+} else := [name_tag, ""]
+_last_index(s, sub) := max(indexes) if {
+	indexes := indexof_n(s, sub)
+	count(indexes) > 0
+} else := -1
+both := [data.kubeward.lib.image_reference(input.image), split(input.image)]
+"#
+            .to_owned(),
+        )
+        .unwrap();
+    let images = [
+        "nginx",
+        "nginx:1.27",
+        "nginx:1.27@sha256:abc",
+        "nginx@sha256:abc",
+        "docker.io/library/nginx:latest",
+        "localhost:5000/app",
+        "localhost:5000/app:1.0",
+        "localhost/app",
+        "registry.example.com:443/team/app:v2@sha256:0123",
+        "a:b:c",
+        "a/b:c/d:e",
+        "a:b/c",
+        "a@b@c",
+        "a@b:c",
+        "a:b@c@d",
+        "a@b:c@d",
+        "a:@b",
+        ":",
+        "@",
+        ":@",
+        "/:",
+        "",
+        "app:tag\nwith a newline",
+        "app@sha256:x\n@y",
+        "r\u{e9}gistre.example/\u{e9}t\u{e9}:v\u{e9}",
+        " nginx : 1 ",
+    ];
+    for image in images {
+        engine
+            .set_input_json(&serde_json::json!({"image": image}).to_string())
+            .unwrap();
+        let both = engine.eval_rule("data.reference.both".to_owned()).unwrap();
+        let both = both.as_array().unwrap();
+        assert_eq!(both.len(), 2, "{image:?}");
+        assert_eq!(both[0], both[1], "{image:?}");
+    }
+}
+
 /// `pod_metadata_paths` is written out in the library (a rule's value is computed for every
 /// object); it must be `pod_spec_paths` with "metadata" for the last step of each path.
 #[test]
