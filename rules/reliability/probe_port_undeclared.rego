@@ -26,14 +26,20 @@ import rego.v1
 
 probes := {"livenessProbe": "liveness", "readinessProbe": "readiness", "startupProbe": "startup"}
 
-# A named port: resolved in the probed container.
-deny contains finding if {
+# The probes' handlers that target the pod itself (no `host`), found once for both rules below.
+targets := [{"entry": entry, "field": field, "what": what, "handler": handler, "probe": probe} |
 	some entry in data.kubeward.lib.input_containers
 	some field, what in probes
 	handlers := entry.container[field]
 	some handler in ["httpGet", "tcpSocket", "grpc"]
 	probe := handlers[handler]
 	not probe.host
+]
+
+# A named port: resolved in the probed container.
+deny contains finding if {
+	some target in targets
+	[entry, field, what, handler, probe] := [target.entry, target.field, target.what, target.handler, target.probe]
 	is_string(probe.port)
 	not regex.match(`^[0-9]+$`, probe.port)
 	not tcp_port_named(entry.container, probe.port)
@@ -45,12 +51,8 @@ deny contains finding if {
 
 # A port number: any container of the pod may serve it.
 deny contains finding if {
-	some entry in data.kubeward.lib.input_containers
-	some field, what in probes
-	handlers := entry.container[field]
-	some handler in ["httpGet", "tcpSocket", "grpc"]
-	probe := handlers[handler]
-	not probe.host
+	some target in targets
+	[entry, field, what, handler, probe] := [target.entry, target.field, target.what, target.handler, target.probe]
 	number := port_number(probe.port)
 	declared := declared_ports(input)
 	count(declared) > 0
