@@ -337,16 +337,7 @@ impl Linter {
                 .get(d.diagnostic.primary.span.source)
                 .is_some_and(SourceFile::is_reported)
         });
-        // By file path (files added while rendering charts come last in the set), position,
-        // rule and message.
-        let path = |d: &Located| {
-            sources
-                .get(d.diagnostic.primary.span.source)
-                .map_or("", SourceFile::path)
-        };
-        sort_in_place(&mut diagnostics, |a, b| {
-            (path(a), a.sort_key()).cmp(&(path(b), b.sort_key()))
-        });
+        sort_findings(sources, &mut diagnostics);
         Report {
             diagnostics: diagnostics.into_iter().map(|d| d.diagnostic).collect(),
             files: sources
@@ -644,15 +635,57 @@ impl Linter {
     }
 }
 
-/// A stable sort that needs memory for an index per item rather than for half of the items
-/// (which, at 100,000 objects, are 60 MiB of findings): the indexes are sorted, then the
-/// items are moved to their places by following the permutation's cycles.
-fn sort_in_place<T>(items: &mut [T], compare: impl Fn(&T, &T) -> std::cmp::Ordering) {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| match (items.get(a), items.get(b)) {
-        (Some(a), Some(b)) => compare(a, b),
-        _ => std::cmp::Ordering::Equal,
+/// Sorts findings by file path (files added while rendering charts come last in the set),
+/// position, rule and message, keeping the order of equal ones: the order
+/// `(path, Diagnostic::sort_key)` gives. Findings are compared through compact keys, the
+/// file's rank among the run's paths and the range, and looked at only to break ties:
+/// comparing two findings' paths for every pair took most of the sort of a 100,000-object
+/// run, which touched the findings themselves all over memory.
+fn sort_findings(sources: &SourceSet, items: &mut [Located]) {
+    // Each file's place in the order of (path, SourceId).
+    let path = |id: SourceId| sources.get(id).map_or("", SourceFile::path);
+    let mut ids: Vec<SourceId> = sources.iter().map(|(id, _)| id).collect();
+    ids.sort_by(|&a, &b| (path(a), a).cmp(&(path(b), b)));
+    let mut rank = vec![0u32; ids.len()];
+    for (place, id) in ids.into_iter().enumerate() {
+        if let Some(slot) = rank.get_mut(id.0 as usize) {
+            *slot = u32::try_from(place).unwrap_or(u32::MAX);
+        }
+    }
+    // A finding of a file outside the set (none is) would sort as its path "" did: first.
+    let rank_of = |id: SourceId| rank.get(id.0 as usize).map_or(0, |&r| u64::from(r) + 1);
+    let mut keys: Vec<(u64, u32, u32, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(index, located)| {
+            let span = located.diagnostic.primary.span;
+            (
+                rank_of(span.source),
+                span.range.start,
+                span.range.end,
+                index,
+            )
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then_with(|| match (items.get(a.3), items.get(b.3)) {
+                (Some(x), Some(y)) => {
+                    let (x, y) = (&x.diagnostic, &y.diagnostic);
+                    (&x.rule.id, &x.message).cmp(&(&y.rule.id, &y.message))
+                }
+                _ => std::cmp::Ordering::Equal,
+            })
+            .then(a.3.cmp(&b.3))
     });
+    permute(items, keys.into_iter().map(|key| key.3).collect());
+}
+
+/// Puts `items[order[i]]` at place i, for a permutation `order`, by following the
+/// permutation's cycles: a sort needs memory for an index per item then rather than for half
+/// of the items (which, at 100,000 objects, are 60 MiB of findings).
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
     // The item for place i is at order[i]; a place is done once order[i] == i.
     for start in 0..order.len() {
         let mut current = start;
@@ -929,12 +962,6 @@ pub(crate) struct Located {
     pub(crate) object: Option<usize>,
 }
 
-impl Located {
-    fn sort_key(&self) -> impl Ord + '_ {
-        self.diagnostic.sort_key()
-    }
-}
-
 #[derive(Default)]
 struct FileOutcome {
     diagnostics: Vec<Located>,
@@ -1057,7 +1084,10 @@ fn par_map_init<T, S, R>(
 
 #[cfg(test)]
 mod tests {
-    use super::sort_in_place;
+    use std::sync::Arc;
+
+    use super::{Located, sort_findings};
+    use crate::source::SourceId;
 
     /// The YAML files under `dirs` (relative to the crate), sorted, each a source.
     fn yaml_sources(dirs: &[&str]) -> crate::SourceSet {
@@ -1164,23 +1194,87 @@ mod tests {
     }
 
     #[test]
-    fn sorting_in_place_is_a_stable_sort() {
-        // Pairs sorted by their first member; equal ones keep their order.
-        let mut state = 7u64;
-        let mut items: Vec<(u8, usize)> = (0..500)
-            .map(|i| {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1);
-                ((state >> 59) as u8, i)
+    fn findings_are_sorted_by_path_position_rule_and_message_stably() {
+        use crate::diagnostic::{Diagnostic, Label, RuleRef, Severity};
+        use crate::source::{SourceFile, SourceSet, Span, TextRange};
+        // Files whose paths are not in the order they were added; findings drawn from a few
+        // values each, so that every key ties often.
+        let mut sources = SourceSet::new();
+        for path in ["b.yaml", "a.yaml", "c/z.yaml", "a.yaml"] {
+            sources.add(SourceFile::new(path, "kind: Pod\n"));
+        }
+        let rules: Vec<Arc<RuleRef>> = ["KW2", "KW10", "KW1"]
+            .into_iter()
+            .map(|id| {
+                Arc::new(RuleRef {
+                    id: id.to_owned(),
+                    name: id.to_lowercase(),
+                })
             })
             .collect();
-        let mut expected = items.clone();
-        expected.sort_by_key(|item| item.0);
-        sort_in_place(&mut items, |a, b| a.0.cmp(&b.0));
-        assert_eq!(items, expected);
-        let mut empty: Vec<u8> = Vec::new();
-        sort_in_place(&mut empty, Ord::cmp);
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % n
+        };
+        let mut items: Vec<Located> = (0..2000)
+            .map(|i| {
+                let start = next(3) as u32;
+                Located {
+                    diagnostic: Diagnostic {
+                        rule: Arc::clone(&rules[next(3) as usize]),
+                        severity: Severity::Warning,
+                        message: ["m", "n", "m2"][next(3) as usize].to_owned(),
+                        primary: Label {
+                            span: Span {
+                                source: SourceId(next(4) as u32),
+                                range: TextRange::new(start, start + next(2) as u32),
+                            },
+                            message: None,
+                        },
+                        related: Vec::new(),
+                        help: None,
+                        url: None,
+                        object: None,
+                        suppressed: None,
+                    },
+                    // Where it was: equal findings must keep their order.
+                    object: Some(i),
+                }
+            })
+            .collect();
+        let path = |d: &Diagnostic| {
+            sources
+                .get(d.primary.span.source)
+                .map_or("", SourceFile::path)
+        };
+        let mut expected: Vec<(String, Diagnostic, Option<usize>)> = items
+            .iter()
+            .map(|l| {
+                (
+                    path(&l.diagnostic).to_owned(),
+                    l.diagnostic.clone(),
+                    l.object,
+                )
+            })
+            .collect();
+        expected.sort_by(|a, b| (&a.0, a.1.sort_key()).cmp(&(&b.0, b.1.sort_key())));
+        sort_findings(&sources, &mut items);
+        let sorted: Vec<(String, Diagnostic, Option<usize>)> = items
+            .iter()
+            .map(|l| {
+                (
+                    path(&l.diagnostic).to_owned(),
+                    l.diagnostic.clone(),
+                    l.object,
+                )
+            })
+            .collect();
+        assert!(sorted == expected, "the order differs");
+        let mut empty: Vec<Located> = Vec::new();
+        sort_findings(&sources, &mut empty);
         assert!(empty.is_empty());
     }
 }
