@@ -105,33 +105,38 @@ fn rule_ids_follow_the_area_numbering() {
     }
 }
 
+/// An engine with library files of the repository and a module of checks written for a test.
+fn library_engine(files: &[&str], checks: &str) -> regorus::Engine {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut engine = regorus::Engine::new();
+    engine.set_rego_v0(false);
+    for file in files {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        engine.add_policy((*file).to_owned(), text).unwrap();
+    }
+    engine
+        .add_policy("checks.rego".to_owned(), checks.to_owned())
+        .unwrap();
+    engine
+}
+
 /// The frozen registries' prefixes are written normalized (they are matched without being
 /// normalized for every image).
 #[test]
 fn the_frozen_registries_are_written_normalized() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut engine = regorus::Engine::new();
-    engine.set_rego_v0(false);
-    for file in [
-        "rules/lib/kubeward.rego",
-        "rules/lib/images.rego",
-        "rules/lib/supply.rego",
-        "rules/images/image_frozen_k8s_registry.rego",
-    ] {
-        let text = std::fs::read_to_string(root.join(file)).unwrap();
-        engine.add_policy(file.to_owned(), text).unwrap();
-    }
-    engine
-        .add_policy(
-            "check.rego".to_owned(),
-            r#"package check
+    let mut engine = library_engine(
+        &[
+            "rules/lib/kubeward.rego",
+            "rules/lib/images.rego",
+            "rules/lib/supply.rego",
+            "rules/images/image_frozen_k8s_registry.rego",
+        ],
+        r#"package check
 import rego.v1
 prefixes := data.kubeward.rules.images.image_frozen_k8s_registry.frozen_prefixes
 normalized := [data.kubeward.lib.supply.normalized_entry(p) | some p in prefixes]
-"#
-            .to_owned(),
-        )
-        .unwrap();
+"#,
+    );
     let prefixes = engine.eval_rule("data.check.prefixes".to_owned()).unwrap();
     let normalized = engine
         .eval_rule("data.check.normalized".to_owned())
@@ -145,19 +150,10 @@ normalized := [data.kubeward.lib.supply.normalized_entry(p) | some p in prefixes
 /// through it and be recognized, and ordinary values must not be taken for credentials.
 #[test]
 fn a_sample_of_every_credential_format_is_recognized() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut engine = regorus::Engine::new();
-    engine.set_rego_v0(false);
-    let file = "rules/lib/secrets.rego";
-    let text = std::fs::read_to_string(root.join(file)).unwrap();
-    engine.add_policy(file.to_owned(), text).unwrap();
-    engine
-        .add_policy(
-            "check.rego".to_owned(),
-            "package check\nimport rego.v1\nformats := data.kubeward.lib.secrets.credential_formats(input.value)\n"
-                .to_owned(),
-        )
-        .unwrap();
+    let mut engine = library_engine(
+        &["rules/lib/secrets.rego"],
+        "package check\nimport rego.v1\nformats := data.kubeward.lib.secrets.credential_formats(input.value)\n",
+    );
     let a36 = "a".repeat(36);
     let samples: Vec<(String, &str)> = vec![
         ("AKIAIOSFODNN7EXAMPLE".into(), "an AWS access key id"),
@@ -248,16 +244,9 @@ fn a_sample_of_every_credential_format_is_recognized() {
 /// reference, odd ones included.
 #[test]
 fn image_references_are_split_as_written_out() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut engine = regorus::Engine::new();
-    engine.set_rego_v0(false);
-    let file = "rules/lib/images.rego";
-    let text = std::fs::read_to_string(root.join(file)).unwrap();
-    engine.add_policy(file.to_owned(), text).unwrap();
-    engine
-        .add_policy(
-            "reference.rego".to_owned(),
-            r#"package reference
+    let mut engine = library_engine(
+        &["rules/lib/images.rego"],
+        r#"package reference
 import rego.v1
 split(image) := {"registry": data.kubeward.lib._registry(name), "repository": name, "tag": tag, "digest": digest} if {
 	[name_tag, digest] := _split_last(image, "@")
@@ -276,10 +265,8 @@ _last_index(s, sub) := max(indexes) if {
 	count(indexes) > 0
 } else := -1
 both := [data.kubeward.lib.image_reference(input.image), split(input.image)]
-"#
-            .to_owned(),
-        )
-        .unwrap();
+"#,
+    );
     let images = [
         "nginx",
         "nginx:1.27",
@@ -323,25 +310,15 @@ both := [data.kubeward.lib.image_reference(input.image), split(input.image)]
 /// object); it must be `pod_spec_paths` with "metadata" for the last step of each path.
 #[test]
 fn pod_metadata_paths_follow_the_pod_spec_paths() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let library = std::fs::read_to_string(root.join("rules/lib/kubeward.rego")).unwrap();
-    let mut engine = regorus::Engine::new();
-    engine.set_rego_v0(false);
-    engine
-        .add_policy("kubeward.rego".to_owned(), library)
-        .unwrap();
-    engine
-        .add_policy(
-            "check.rego".to_owned(),
-            r#"package check
+    let mut engine = library_engine(
+        &["rules/lib/kubeward.rego"],
+        r#"package check
 import rego.v1
 derived := {kind: array.concat(array.slice(path, 0, count(path) - 1), ["metadata"]) |
 	some kind, path in data.kubeward.lib.pod_spec_paths
 }
-"#
-            .to_owned(),
-        )
-        .unwrap();
+"#,
+    );
     let derived = engine.eval_rule("data.check.derived".to_owned()).unwrap();
     let written = engine
         .eval_rule("data.kubeward.lib.pod_metadata_paths".to_owned())

@@ -1250,29 +1250,22 @@ mod tests {
                 .get(d.primary.span.source)
                 .map_or("", SourceFile::path)
         };
-        let mut expected: Vec<(String, Diagnostic, Option<usize>)> = items
-            .iter()
-            .map(|l| {
-                (
-                    path(&l.diagnostic).to_owned(),
-                    l.diagnostic.clone(),
-                    l.object,
-                )
-            })
-            .collect();
+        let view = |items: &[Located]| -> Vec<(String, Diagnostic, Option<usize>)> {
+            items
+                .iter()
+                .map(|l| {
+                    (
+                        path(&l.diagnostic).to_owned(),
+                        l.diagnostic.clone(),
+                        l.object,
+                    )
+                })
+                .collect()
+        };
+        let mut expected = view(&items);
         expected.sort_by(|a, b| (&a.0, a.1.sort_key()).cmp(&(&b.0, b.1.sort_key())));
         sort_findings(&sources, &mut items);
-        let sorted: Vec<(String, Diagnostic, Option<usize>)> = items
-            .iter()
-            .map(|l| {
-                (
-                    path(&l.diagnostic).to_owned(),
-                    l.diagnostic.clone(),
-                    l.object,
-                )
-            })
-            .collect();
-        assert!(sorted == expected, "the order differs");
+        assert!(view(&items) == expected, "the order differs");
         let mut empty: Vec<Located> = Vec::new();
         sort_findings(&sources, &mut empty);
         assert!(empty.is_empty());
