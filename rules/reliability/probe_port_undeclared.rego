@@ -26,8 +26,9 @@ import rego.v1
 
 probes := {"livenessProbe": "liveness", "readinessProbe": "readiness", "startupProbe": "startup"}
 
-# The probes' handlers that target the pod itself (no `host`), found once for both rules below.
-targets := [{"entry": entry, "field": field, "what": what, "handler": handler, "probe": probe} |
+# The probes' handlers that target the pod itself (no `host`), found once for both rules
+# below: [container entry, probe field, what it is called, handler, probe].
+targets := [[entry, field, what, handler, probe] |
 	some entry in data.kubeward.lib.input_containers
 	some field, what in probes
 	handlers := entry.container[field]
@@ -38,8 +39,7 @@ targets := [{"entry": entry, "field": field, "what": what, "handler": handler, "
 
 # A named port: resolved in the probed container.
 deny contains finding if {
-	some target in targets
-	[entry, field, what, handler, probe] := [target.entry, target.field, target.what, target.handler, target.probe]
+	some [entry, field, what, handler, probe] in targets
 	is_string(probe.port)
 	not regex.match(`^[0-9]+$`, probe.port)
 	not tcp_port_named(entry.container, probe.port)
@@ -51,8 +51,7 @@ deny contains finding if {
 
 # A port number: any container of the pod may serve it.
 deny contains finding if {
-	some target in targets
-	[entry, field, what, handler, probe] := [target.entry, target.field, target.what, target.handler, target.probe]
+	some [entry, field, what, handler, probe] in targets
 	number := port_number(probe.port)
 	declared := declared_ports(input)
 	count(declared) > 0
