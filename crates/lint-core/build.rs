@@ -54,10 +54,40 @@ fn main() {
         let _ = writeln!(out, "    ({rule:?}, {kind:?}, include_str!({path:?})),");
     }
     out.push_str("];\n");
-    let target =
-        PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("builtin_rules.rs");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    let target = out_dir.join("builtin_rules.rs");
     if let Err(err) = std::fs::write(&target, out) {
         println!("cargo::error=cannot write {}: {err}", target.display());
+    }
+    decompress_schemas(&manifest.join("schemas/kubernetes.json.zst"), &out_dir);
+}
+
+/// The schema bundle is kept compressed in the repository and decompressed here, so that the
+/// binary holds its text as it is read (src/schema/bundle.rs): decompressing it at run time
+/// took a few milliseconds of every run that validates a schema.
+fn decompress_schemas(compressed: &Path, out_dir: &Path) {
+    use std::io::Read as _;
+    println!("cargo::rerun-if-changed={}", compressed.display());
+    let target = out_dir.join("kubernetes.json");
+    let text = std::fs::read(compressed)
+        .map_err(|err| err.to_string())
+        .and_then(|bytes| {
+            let mut input = bytes.as_slice();
+            let mut decoder = ruzstd::decoding::StreamingDecoder::new(&mut input)
+                .map_err(|err| err.to_string())?;
+            let mut text = String::new();
+            decoder
+                .read_to_string(&mut text)
+                .map_err(|err| err.to_string())?;
+            Ok(text)
+        });
+    match text.and_then(|text| std::fs::write(&target, text).map_err(|err| err.to_string())) {
+        Ok(()) => {}
+        Err(err) => println!(
+            "cargo::error=cannot decompress {} into {}: {err}",
+            compressed.display(),
+            target.display()
+        ),
     }
 }
 

@@ -1,16 +1,15 @@
-//! The embedded Kubernetes schemas: one zstd frame holding a JSON header line and one
-//! definition per line (see `scripts/gen-schemas`). The frame is decompressed once, the first
-//! time a schema is needed, and only the header is parsed then; definitions are parsed when a
-//! validator needs them.
+//! The embedded Kubernetes schemas: a JSON header line and one definition per line (see
+//! `scripts/gen-schemas`), kept compressed in the repository and decompressed by build.rs into
+//! the text the binary holds. The header is parsed the first time a schema is needed;
+//! definitions are parsed when a validator needs them.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read as _;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-/// The compressed bundle (provenance in `crates/lint-core/schemas/README.md`).
-static COMPRESSED: &[u8] = include_bytes!("../../schemas/kubernetes.json.zst");
+/// The bundle's text (provenance in `crates/lint-core/schemas/README.md`).
+static TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/kubernetes.json"));
 
 /// Kubernetes minor versions the bundle holds (1.x), oldest first. A test checks it against
 /// the bundle's header.
@@ -34,7 +33,7 @@ struct VersionTable {
 /// The decoded bundle.
 #[derive(Debug)]
 pub(crate) struct Bundle {
-    text: String,
+    text: &'static str,
     /// Byte range of each definition line.
     lines: Vec<(usize, usize)>,
     /// Minor versions, in header order.
@@ -57,13 +56,7 @@ pub(crate) fn bundle() -> Result<&'static Bundle, &'static str> {
 
 impl Bundle {
     fn decode() -> Result<Bundle, String> {
-        let mut input = COMPRESSED;
-        let mut decoder = ruzstd::decoding::StreamingDecoder::new(&mut input)
-            .map_err(|err| format!("the schema bundle is corrupt: {err}"))?;
-        let mut text = String::new();
-        decoder
-            .read_to_string(&mut text)
-            .map_err(|err| format!("the schema bundle is corrupt: {err}"))?;
+        let text = TEXT;
         let (header_line, _) = text
             .split_once('\n')
             .ok_or("the schema bundle has no header")?;
