@@ -28,12 +28,6 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    // mimalloc advises huge pages for its arenas. The kernel then backs every 2 MiB of them
-    // that is touched with a zeroed huge page, so a run's peak memory (RSS) is about 10%
-    // higher for no gain in speed; a short-lived process has little use for them. Failure
-    // (an old kernel) changes nothing else.
-    #[cfg(target_os = "linux")]
-    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let args = Args::parse();
     let result = match args.command {
         Command::Lint(lint) => run_lint(&lint),
@@ -87,6 +81,7 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     }
     let mut sources = inputs.sources;
     sources.render_charts(&settings.chart_settings()?);
+    huge_pages_for(&sources);
     let mut report = linter.lint(&sources);
     let base = scope::path_base(&cwd);
     if let Some(path) = &args.baseline {
@@ -152,6 +147,26 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     // (2 ms of the 45 ms that linting one small file takes).
     std::mem::forget((linter, sources, report));
     Ok(code)
+}
+
+/// Source bytes above which a lint turns transparent huge pages off for the rest of the run.
+const HUGE_PAGES_UP_TO: usize = 16 << 20;
+
+/// mimalloc advises huge pages for its arenas, so the kernel backs every 2 MiB of them that is
+/// touched with one zeroed huge page. A small run allocates its memory in many places at once
+/// (the compiled rules, the schemas, the files): huge pages spare it most of its page faults
+/// (shared manifests: ~7,000 faults instead of ~500, some 15 ms of system time, in
+/// docs/benchmarks.md). A large run gains nothing from them, and its peak memory (RSS) is about
+/// 10% higher; past `HUGE_PAGES_UP_TO` of sources, what is allocated from then on is in small
+/// pages. Failure (an old kernel) changes nothing else.
+fn huge_pages_for(sources: &lint_core::SourceSet) {
+    let bytes: usize = sources.iter().map(|(_, file)| file.text().len()).sum();
+    #[cfg(target_os = "linux")]
+    if bytes > HUGE_PAGES_UP_TO {
+        let _ = rustix::thread::disable_transparent_huge_pages(true);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = bytes;
 }
 
 /// Writes a report or baseline file, creating its directory.
