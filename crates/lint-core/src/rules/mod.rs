@@ -199,15 +199,23 @@ impl Catalog {
             rules: Vec::new(),
             sources: Vec::new(),
             libraries: Vec::new(),
-            has_user_files: false,
+            has_user_files: !user_files.is_empty(),
         };
         let mut errors = Vec::new();
-        let files = builtin_files()
+        let files: Vec<(PolicyFile, Origin)> = builtin_files()
             .map(|f| (f, Origin::Builtin))
-            .chain(user_files.into_iter().map(|f| (f, Origin::User)));
-        for (file, origin) in files {
-            if let Err(err) = catalog.add(file, origin) {
-                errors.push(err);
+            .chain(user_files.into_iter().map(|f| (f, Origin::User)))
+            .collect();
+        // Reading a rule's metadata (YAML) is most of a catalogue's loading, which every run
+        // does first: the files are read on every thread, and added in their order.
+        for read in crate::lint::par_map(files, |(file, origin)| read_file(file, origin)) {
+            match read {
+                Ok(Entry::Library(file)) => catalog.libraries.push(file),
+                Ok(Entry::Rule(rule, file)) => {
+                    catalog.rules.push(*rule);
+                    catalog.sources.push(file);
+                }
+                Err(err) => errors.push(err),
             }
         }
         catalog.check_unique(&mut errors);
@@ -217,54 +225,6 @@ impl Catalog {
         } else {
             Err(errors)
         }
-    }
-
-    fn add(&mut self, file: PolicyFile, origin: Origin) -> Result<(), RuleError> {
-        self.has_user_files |= origin == Origin::User;
-        let declared = declared_package(&file.text);
-        if file.path.starts_with(&format!("{LIB_FOLDER}/")) {
-            if declared.is_some_and(|p| p.starts_with("kubeward.rules.")) {
-                return Err(RuleError::new(
-                    &file.display,
-                    None,
-                    "a library file must not declare a `kubeward.rules.*` package",
-                ));
-            }
-            self.libraries.push(file);
-            return Ok(());
-        }
-        let meta = meta::parse_metadata(&file.path, &file.display, &file.text)?;
-        if origin == Origin::User && meta.category == CORE_CATEGORY {
-            return Err(RuleError::new(
-                &file.display,
-                None,
-                "the `core` category is reserved for kubeward's own checks",
-            ));
-        }
-        let expected = format!(
-            "kubeward.rules.{}.{}",
-            meta.category,
-            meta.name.replace('-', "_")
-        );
-        if declared != Some(expected.as_str()) {
-            return Err(RuleError::new(
-                &file.display,
-                None,
-                format!(
-                    "the package must be `{expected}` (found {})",
-                    declared.map_or("none".to_owned(), |p| format!("`{p}`"))
-                ),
-            ));
-        }
-        let kinds = kind_set(&meta.kinds).map_err(|m| RuleError::new(&file.display, None, m))?;
-        self.rules.push(Rule {
-            meta,
-            origin,
-            kinds,
-            package: expected,
-        });
-        self.sources.push(file);
-        Ok(())
     }
 
     /// Built-in rules first, each group by id.
@@ -340,6 +300,58 @@ fn declared_package(text: &str) -> Option<&str> {
         let rest = line.trim_start().strip_prefix("package ")?;
         rest.split_whitespace().next()
     })
+}
+
+/// A file of the catalogue, read and checked.
+enum Entry {
+    Library(PolicyFile),
+    Rule(Box<Rule>, PolicyFile),
+}
+
+/// Reads one file of the catalogue: a library, or a rule with its metadata.
+fn read_file(file: PolicyFile, origin: Origin) -> Result<Entry, RuleError> {
+    let declared = declared_package(&file.text);
+    if file.path.starts_with(&format!("{LIB_FOLDER}/")) {
+        if declared.is_some_and(|p| p.starts_with("kubeward.rules.")) {
+            return Err(RuleError::new(
+                &file.display,
+                None,
+                "a library file must not declare a `kubeward.rules.*` package",
+            ));
+        }
+        return Ok(Entry::Library(file));
+    }
+    let meta = meta::parse_metadata(&file.path, &file.display, &file.text)?;
+    if origin == Origin::User && meta.category == CORE_CATEGORY {
+        return Err(RuleError::new(
+            &file.display,
+            None,
+            "the `core` category is reserved for kubeward's own checks",
+        ));
+    }
+    let expected = format!(
+        "kubeward.rules.{}.{}",
+        meta.category,
+        meta.name.replace('-', "_")
+    );
+    if declared != Some(expected.as_str()) {
+        return Err(RuleError::new(
+            &file.display,
+            None,
+            format!(
+                "the package must be `{expected}` (found {})",
+                declared.map_or("none".to_owned(), |p| format!("`{p}`"))
+            ),
+        ));
+    }
+    let kinds = kind_set(&meta.kinds).map_err(|m| RuleError::new(&file.display, None, m))?;
+    let rule = Rule {
+        meta,
+        origin,
+        kinds,
+        package: expected,
+    };
+    Ok(Entry::Rule(Box::new(rule), file))
 }
 
 #[cfg(test)]
