@@ -175,7 +175,7 @@ const HUGE_PAGES_UP_TO: usize = 16 << 20;
 /// mimalloc advises huge pages for its arenas, so the kernel backs every 2 MiB of them that is
 /// touched with one zeroed huge page. A small run allocates its memory in many places at once
 /// (the compiled rules, the schemas, the files): huge pages spare it most of its page faults
-/// (shared manifests: ~7,000 faults instead of ~500, some 15 ms of system time, in
+/// (shared manifests: ~500 faults instead of ~7,000, some 15 ms less system time, in
 /// docs/benchmarks.md). A large run gains nothing from them, and its peak memory (RSS) is about
 /// 10% higher; past `HUGE_PAGES_UP_TO` of sources, what is allocated from then on is in small
 /// pages. Failure (an old kernel) changes nothing else.
