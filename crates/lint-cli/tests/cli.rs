@@ -290,6 +290,35 @@ fn directories_are_walked_with_excludes_and_hidden_directories_skipped() {
 }
 
 #[test]
+fn a_folder_without_manifests_is_warned_of_once_and_a_rule_error_comes_first() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "docs/notes.txt", "no manifests here\n");
+    let empty = kubeward(dir.path(), &["lint", "--no-config", "docs"]);
+    assert_eq!(empty.status.code(), Some(0));
+    assert_eq!(
+        stderr(&empty)
+            .matches("warning: no manifest files (.yaml, .yml, .json) found")
+            .count(),
+        1
+    );
+    // The rules are made ready while the files are read: a broken rule still ends the run
+    // with its error alone, before anything is said of the files.
+    write(
+        dir.path(),
+        "policies/broken.rego",
+        "package kubeward.rules.custom.broken\n",
+    );
+    let broken = kubeward(
+        dir.path(),
+        &["lint", "--no-config", "--policy", "policies", "docs"],
+    );
+    assert_eq!(broken.status.code(), Some(2));
+    let text = stderr(&broken);
+    assert!(text.contains("broken.rego"), "{text}");
+    assert!(!text.contains("no manifest files"), "{text}");
+}
+
+#[test]
 fn suppressions_and_unused_ones() {
     let dir = tempfile::tempdir().unwrap();
     let text = LATEST.replace(
