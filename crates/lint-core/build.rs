@@ -4,6 +4,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+// The crate's reading of a rule's `# METADATA` block; `Block::locate` serves its errors only.
+#[allow(dead_code)]
+#[path = "src/rules/block.rs"]
+mod block;
+
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let rules = manifest.join("../../rules");
@@ -21,6 +26,22 @@ fn main() {
             "    ({relative:?}, include_str!({:?})),",
             absolute.display().to_string()
         );
+    }
+    out.push_str("];\n");
+    // Each built-in rule's METADATA, read from YAML into JSON here rather than in every run
+    // (src/rules/meta.rs). A block that does not parse is left out: the run reads it as YAML
+    // and reports the error where it is.
+    out.push_str("/// Built-in rules' METADATA as JSON: (path relative to rules/, JSON), by path.\npub(super) static METADATA: &[(&str, &str)] = &[\n");
+    for (relative, absolute) in files
+        .iter()
+        .filter(|(relative, _)| !relative.starts_with("lib/"))
+    {
+        let json = std::fs::read_to_string(absolute)
+            .ok()
+            .and_then(|text| metadata_json(&text));
+        if let Some(json) = json {
+            let _ = writeln!(out, "    ({relative:?}, {json:?}),");
+        }
     }
     out.push_str("];\n");
     // The first pass and fail fixture of each rule become the examples of its documentation.
@@ -60,6 +81,17 @@ fn main() {
         println!("cargo::error=cannot write {}: {err}", target.display());
     }
     decompress_schemas(&manifest.join("schemas/kubernetes.json.zst"), &out_dir);
+}
+
+/// A rule file's METADATA block as JSON, if it is valid YAML.
+fn metadata_json(text: &str) -> Option<String> {
+    let block = block::metadata_block(text)?;
+    let parsed = kube_yaml::parse(&block.yaml);
+    if !parsed.errors.is_empty() {
+        return None;
+    }
+    let root = parsed.documents.into_iter().find_map(|doc| doc.root)?;
+    Some(root.to_json().to_string())
 }
 
 /// The schema bundle is kept compressed in the repository and decompressed here, so that the

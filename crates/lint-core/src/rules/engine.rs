@@ -585,20 +585,36 @@ impl Program {
 
     /// The API lifecycle table of `rules/lib/lifecycle.rego` (apiVersion → kind →
     /// `{deprecated, removed, replacements}`), which the API lifecycle rules report from and
-    /// schema validation defers to: one table for both.
+    /// schema validation defers to: one table for both. Built in Rust from the built-in
+    /// library (`super::lifecycle`), on the interpreter from any other.
     pub(crate) fn lifecycle(catalog: &Catalog) -> Result<serde_json::Value, String> {
-        // On an engine of its own: the table is a literal of its library, and preparing the
-        // engine of every library for it took longer than the query (start-up counts: the
-        // pre-commit hook lints a few files per commit).
         let library = catalog
             .libraries()
             .iter()
             .find(|library| declared_package(&library.text) == Some(LIFECYCLE_PACKAGE))
             .ok_or_else(|| format!("no library declares `package {LIFECYCLE_PACKAGE}`"))?;
+        let builtin = super::builtin_file(&library.path).is_some_and(|text| text == library.text);
+        match builtin
+            .then(|| super::lifecycle::apis(&library.text))
+            .flatten()
+        {
+            Some(table) => Ok(table),
+            None => Self::lifecycle_on_interpreter(&library.display, &library.text),
+        }
+    }
+
+    /// The lifecycle table of the library `text` (named `display`), evaluated by the
+    /// interpreter.
+    pub(crate) fn lifecycle_on_interpreter(
+        display: &str,
+        text: &str,
+    ) -> Result<serde_json::Value, String> {
+        // On an engine of its own: the table is a literal of its library, and preparing the
+        // engine of every library for it took longer than the query.
         let mut engine = Engine::new();
         engine.set_rego_v0(false);
         engine
-            .add_policy(library.display.clone(), library.text.clone())
+            .add_policy(display.to_owned(), text.to_owned())
             .map_err(|err| err.to_string())?;
         let value = query_value(&mut engine, &format!("data.{LIFECYCLE_PACKAGE}.apis"))?;
         let text = value.to_json_str().map_err(|err| err.to_string())?;

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use super::block::metadata_block;
 use crate::diagnostic::Severity;
 use crate::yaml::{self, from_node};
 
@@ -146,50 +147,6 @@ struct RawCustom {
     peers: std::collections::BTreeMap<String, Vec<String>>,
 }
 
-/// The METADATA block of a rule file, as YAML text, with where each of its lines came from.
-struct Block {
-    yaml: String,
-    /// For each YAML line: the 1-based rule-file line and the prefix length removed.
-    lines: Vec<(u32, u32)>,
-}
-
-fn metadata_block(text: &str) -> Option<Block> {
-    let mut lines = text.lines().enumerate();
-    let start = lines.find(|(_, line)| line.trim_end() == "# METADATA")?.0;
-    let mut block = Block {
-        yaml: String::new(),
-        lines: Vec::new(),
-    };
-    for (index, line) in text.lines().enumerate().skip(start + 1) {
-        let Some(rest) = line.strip_prefix('#') else {
-            break;
-        };
-        let (content, prefix) = match rest.strip_prefix(' ') {
-            Some(content) => (content, 2),
-            None => (rest, 1),
-        };
-        block.yaml.push_str(content);
-        block.yaml.push('\n');
-        block
-            .lines
-            .push((u32::try_from(index + 1).unwrap_or(u32::MAX), prefix));
-    }
-    Some(block)
-}
-
-impl Block {
-    /// Maps a byte offset in the YAML text back to a rule-file line and column.
-    fn locate(&self, offset: u32) -> (Option<u32>, Option<u32>) {
-        let before = self.yaml.get(..offset as usize).unwrap_or("");
-        let yaml_line = before.matches('\n').count();
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32;
-        match self.lines.get(yaml_line) {
-            Some(&(line, prefix)) => (Some(line), Some(column + prefix + 1)),
-            None => (self.lines.last().map(|l| l.0), None),
-        }
-    }
-}
-
 /// Reads and validates the METADATA of a rule file. `path` is relative to the rules
 /// directory (`<category>/<rule_name>.rego`); `display` is how errors name the file.
 pub fn parse_metadata(path: &str, display: &str, text: &str) -> Result<RuleMeta, RuleError> {
@@ -233,7 +190,37 @@ pub fn parse_metadata(path: &str, display: &str, text: &str) -> Result<RuleMeta,
             .and_then(|custom| custom.get(key))
             .map_or(0, |node| node.range.start)
     };
+    checked(raw, path, display, true, |key, message| {
+        error_at(located(key), message)
+    })
+}
 
+/// The METADATA of a built-in rule, as JSON: the build script (build.rs) reads each built-in
+/// rule's block as YAML when the crate is built, since parsing the catalogue's YAML was most
+/// of every run's start-up. The
+/// same checks apply, except that the parameters' schema is not checked against the JSON
+/// Schema meta-schema here (building that validator took a few milliseconds of every run):
+/// the test `builtin_parameter_schemas_are_valid` does it for every built-in rule.
+pub(crate) fn builtin_metadata(
+    path: &str,
+    display: &str,
+    json: &str,
+) -> Result<RuleMeta, RuleError> {
+    let raw: RawMeta = serde_json::from_str(json)
+        .map_err(|err| RuleError::new(display, None, format!("invalid METADATA: {err}")))?;
+    checked(raw, path, display, false, |_, message| {
+        RuleError::new(display, None, message)
+    })
+}
+
+/// Checks what a rule says about itself; `error_at` makes an error at a key of `custom`.
+fn checked(
+    raw: RawMeta,
+    path: &str,
+    display: &str,
+    check_params_meta_schema: bool,
+    error_at: impl Fn(&str, String) -> RuleError,
+) -> Result<RuleMeta, RuleError> {
     let (category, stem) = split_rule_path(path).ok_or_else(|| {
         RuleError::new(
             display,
@@ -244,13 +231,13 @@ pub fn parse_metadata(path: &str, display: &str, text: &str) -> Result<RuleMeta,
     let custom = raw.custom;
     if !is_kebab(&custom.name) {
         return Err(error_at(
-            located("name"),
+            "name",
             format!("rule name `{}` must be kebab-case", custom.name),
         ));
     }
     if custom.name.replace('-', "_") != stem {
         return Err(error_at(
-            located("name"),
+            "name",
             format!(
                 "rule name `{}` does not match its file name `{stem}.rego` (expected `{}`)",
                 custom.name,
@@ -260,7 +247,7 @@ pub fn parse_metadata(path: &str, display: &str, text: &str) -> Result<RuleMeta,
     }
     if !is_rule_id(&custom.id) {
         return Err(error_at(
-            located("id"),
+            "id",
             format!(
                 "rule id `{}` must be letters followed by digits, like KW301",
                 custom.id
@@ -269,19 +256,19 @@ pub fn parse_metadata(path: &str, display: &str, text: &str) -> Result<RuleMeta,
     }
     if custom.kinds.is_empty() {
         return Err(error_at(
-            located("kinds"),
+            "kinds",
             "`kinds` must name at least one kind or group".to_owned(),
         ));
     }
     if !custom.remediation.trim_end().ends_with('.') {
         return Err(error_at(
-            located("remediation"),
+            "remediation",
             "`remediation` must be a sentence ending with a period".to_owned(),
         ));
     }
     if let Some(params) = &custom.params {
-        if let Err(message) = check_params_schema(params) {
-            return Err(error_at(located("params"), message));
+        if let Err(message) = check_params_schema(params, check_params_meta_schema) {
+            return Err(error_at("params", message));
         }
     }
     Ok(RuleMeta {
@@ -330,13 +317,16 @@ fn is_rule_id(id: &str) -> bool {
     letters > 0 && !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A parameter schema must describe an object, and must itself be a valid JSON Schema.
-fn check_params_schema(schema: &serde_json::Value) -> Result<(), String> {
+/// A parameter schema must describe an object, and must itself be a valid JSON Schema (checked
+/// against the meta-schema when `meta_schema`).
+fn check_params_schema(schema: &serde_json::Value, meta_schema: bool) -> Result<(), String> {
     if schema.get("type").and_then(serde_json::Value::as_str) != Some("object") {
         return Err("`params` must be a JSON Schema with `type: object`".to_owned());
     }
-    jsonschema::meta::validate(schema)
-        .map_err(|err| format!("`params` is not a valid JSON Schema: {err}"))?;
+    if meta_schema {
+        jsonschema::meta::validate(schema)
+            .map_err(|err| format!("`params` is not a valid JSON Schema: {err}"))?;
+    }
     Ok(())
 }
 

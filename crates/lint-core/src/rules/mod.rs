@@ -2,9 +2,11 @@
 //! file is a rule (embedded at build time), `lib/` holds shared Rego helpers, and user rule
 //! directories follow the same layout.
 
+mod block;
 mod doc;
 mod engine;
 mod index;
+mod lifecycle;
 mod meta;
 mod value;
 
@@ -160,6 +162,24 @@ pub fn builtin_files() -> impl Iterator<Item = PolicyFile> {
         display: format!("rules/{path}"),
         text: (*text).to_owned(),
     })
+}
+
+/// The text of the built-in file at `path` (relative to rules/).
+fn builtin_file(path: &str) -> Option<&'static str> {
+    let found = builtin::FILES.binary_search_by(|(entry, _)| (*entry).cmp(path));
+    found
+        .ok()
+        .and_then(|at| builtin::FILES.get(at))
+        .map(|(_, text)| *text)
+}
+
+/// A built-in rule's METADATA as JSON, as the build script read it.
+fn builtin_metadata_json(path: &str) -> Option<&'static str> {
+    let found = builtin::METADATA.binary_search_by(|(entry, _)| (*entry).cmp(path));
+    found
+        .ok()
+        .and_then(|at| builtin::METADATA.get(at))
+        .map(|(_, json)| *json)
 }
 
 /// The documentation examples of a built-in rule: `(is_failing, yaml)`, fail first.
@@ -321,7 +341,10 @@ fn read_file(file: PolicyFile, origin: Origin) -> Result<Entry, RuleError> {
         }
         return Ok(Entry::Library(file));
     }
-    let meta = meta::parse_metadata(&file.path, &file.display, &file.text)?;
+    let meta = match builtin_metadata_json(&file.path).filter(|_| origin == Origin::Builtin) {
+        Some(json) => meta::builtin_metadata(&file.path, &file.display, json)?,
+        None => meta::parse_metadata(&file.path, &file.display, &file.text)?,
+    };
     if origin == Origin::User && meta.category == CORE_CATEGORY {
         return Err(RuleError::new(
             &file.display,
@@ -388,6 +411,48 @@ mod tests {
                 rule.meta.name
             );
         }
+    }
+
+    /// The METADATA the build script read into JSON is what reading the rule's YAML gives,
+    /// for every built-in rule, and every built-in rule has it.
+    #[test]
+    fn builtin_metadata_read_at_build_time_is_the_yaml_read_now() {
+        let mut rules = 0;
+        for file in builtin_files().filter(|f| !f.path.starts_with("lib/")) {
+            let json = builtin_metadata_json(&file.path)
+                .unwrap_or_else(|| panic!("no METADATA read at build time for {}", file.path));
+            let from_yaml = meta::parse_metadata(&file.path, &file.display, &file.text).unwrap();
+            let from_json = meta::builtin_metadata(&file.path, &file.display, json).unwrap();
+            assert_eq!(from_json, from_yaml, "{}", file.path);
+            rules += 1;
+        }
+        assert_eq!(rules, Catalog::builtin().unwrap().rules().len());
+        assert_eq!(builtin::METADATA.len(), rules);
+    }
+
+    /// Built-in rules' parameter schemas are not checked against the meta-schema when the
+    /// catalogue loads (`meta::builtin_metadata`); they are here.
+    #[test]
+    fn builtin_parameter_schemas_are_valid() {
+        let catalog = Catalog::builtin().unwrap();
+        let schemas: Vec<_> = catalog
+            .rules()
+            .iter()
+            .filter_map(|rule| Some((&rule.meta.name, rule.meta.params.as_ref()?)))
+            .collect();
+        assert!(
+            schemas.len() >= 5,
+            "{} rules with parameters",
+            schemas.len()
+        );
+        for (name, schema) in schemas {
+            if let Err(err) = jsonschema::meta::validate(schema) {
+                panic!("{name}: `params` is not a valid JSON Schema: {err}");
+            }
+        }
+        // The check does fail on an invalid schema.
+        let invalid = serde_json::json!({"type": "object", "properties": {"n": {"type": 5}}});
+        assert!(jsonschema::meta::validate(&invalid).is_err());
     }
 
     #[test]
