@@ -247,7 +247,11 @@ impl Linter {
                 };
                 let node = node_of(sources, loaded);
                 let kind = &loaded.object.identity.kind;
-                if let Some(evaluator) = evaluator.as_mut().filter(|_| self.program.wants(kind)) {
+                // The object's rules and its schema check are independent: on two threads
+                // when one is idle (a run of fewer objects than threads, where compiling the
+                // kind's schema is as long as the rules), one after the other otherwise.
+                let rules = || {
+                    let evaluator = evaluator.as_mut().filter(|_| self.program.wants(kind))?;
                     let (outcomes, kept, reused) = match previous {
                         None => (evaluator.evaluate(loaded.value.clone(), kind), None, false),
                         Some(previous) => evaluator.evaluate_again(
@@ -256,20 +260,30 @@ impl Linter {
                             previous.get(&loaded.value),
                         ),
                     };
-                    outcome.located =
+                    let located =
                         self.located(sources, outcomes, &run_objects, index, loaded, &node);
-                    outcome.kept = kept.map(|kept| (loaded.value.clone(), kept));
+                    Some((
+                        located,
+                        kept.map(|kept| (loaded.value.clone(), kept)),
+                        reused,
+                    ))
+                };
+                let schema = || {
+                    let schema_run = schema_run.as_ref()?;
+                    let mut located = Vec::new();
+                    let outcome =
+                        self.check_schema(schema_run, sources, index, loaded, &node, &mut located);
+                    Some((outcome, located))
+                };
+                let (rules, schema) = join(rules, schema);
+                if let Some((located, kept, reused)) = rules {
+                    outcome.located = located;
+                    outcome.kept = kept;
                     outcome.reused = reused;
                 }
-                if let Some(schema_run) = &schema_run {
-                    outcome.schema = self.check_schema(
-                        schema_run,
-                        sources,
-                        index,
-                        loaded,
-                        &node,
-                        &mut outcome.located,
-                    );
+                if let Some((checked, located)) = schema {
+                    outcome.schema = checked;
+                    outcome.located.extend(located);
                 }
                 // Kept until the run ends: without the room left by growing.
                 outcome.located.shrink_to_fit();
