@@ -200,7 +200,8 @@ pub fn parse_metadata(path: &str, display: &str, text: &str) -> Result<RuleMeta,
 /// of every run's start-up. The
 /// same checks apply, except that the parameters' schema is not checked against the JSON
 /// Schema meta-schema here (building that validator took a few milliseconds of every run):
-/// the test `builtin_parameter_schemas_are_valid` does it for every built-in rule.
+/// the test `builtin_parameter_schemas_and_defaults_are_valid` does it for every built-in
+/// rule.
 pub(crate) fn builtin_metadata(
     path: &str,
     display: &str,

@@ -431,9 +431,10 @@ mod tests {
     }
 
     /// Built-in rules' parameter schemas are not checked against the meta-schema when the
-    /// catalogue loads (`meta::builtin_metadata`); they are here.
+    /// catalogue loads (`meta::builtin_metadata`), nor their defaults against the schema when
+    /// a linter is made without parameters for them (`lint::setup`); both are checked here.
     #[test]
-    fn builtin_parameter_schemas_are_valid() {
+    fn builtin_parameter_schemas_and_defaults_are_valid() {
         let catalog = Catalog::builtin().unwrap();
         let schemas: Vec<_> = catalog
             .rules()
@@ -449,10 +450,22 @@ mod tests {
             if let Err(err) = jsonschema::meta::validate(schema) {
                 panic!("{name}: `params` is not a valid JSON Schema: {err}");
             }
+            let defaults = serde_json::Value::Object(default_params(Some(schema)));
+            let validator = jsonschema::validator_for(schema).unwrap();
+            if let Err(err) = validator.validate(&defaults) {
+                panic!("{name}: the defaults {defaults} are not valid: {err}");
+            }
         }
-        // The check does fail on an invalid schema.
+        // The checks do fail on an invalid schema, and on defaults the schema refuses.
         let invalid = serde_json::json!({"type": "object", "properties": {"n": {"type": 5}}});
         assert!(jsonschema::meta::validate(&invalid).is_err());
+        let refused = serde_json::json!({"type": "object", "properties": {"n": {"type": "integer", "minimum": 1, "default": 0}}});
+        let defaults = serde_json::Value::Object(default_params(Some(&refused)));
+        assert!(
+            !jsonschema::validator_for(&refused)
+                .unwrap()
+                .is_valid(&defaults)
+        );
     }
 
     #[test]
