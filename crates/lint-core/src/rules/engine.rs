@@ -1177,7 +1177,10 @@ fn batches(rules: &[CompiledRule]) -> Vec<Batch> {
             KindSet::Kinds(kinds) => kinds.iter().map(String::as_str).collect(),
         })
         .collect();
-    // No kind starts with a digit: this one stands for every kind no rule names.
+    // Each kind once (the rules name some kinds dozens of times); no kind starts with a
+    // digit: this one stands for every kind no rule names.
+    kinds.sort_unstable();
+    kinds.dedup();
     kinds.push("0");
     let mut groups: Vec<Vec<usize>> = kinds
         .into_iter()
