@@ -56,12 +56,12 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     }
     let cwd =
         std::env::current_dir().map_err(|err| format!("error: no current directory: {err}"))?;
-    let settings = settings::Settings::load(args)?;
+    let (settings, catalog) = settings::Settings::load(args)?;
     // The rules are made ready (read from the cache, or compiled) while the files are read
     // and the charts rendered: both take a few milliseconds of a small run.
     let (ready, gathered) = std::thread::scope(|threads| {
         let ready = threads.spawn(|| -> Result<(lint_core::Linter, bool), Failure> {
-            let mut linter = settings.linter()?;
+            let mut linter = settings.linter(catalog)?;
             let cached = !args.no_cache && cache::load(&mut linter);
             Ok((linter, cached))
         });
@@ -104,7 +104,7 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
         .unwrap_or(lint_core::Severity::Warning);
     let view = output::View {
         sources: &sources,
-        catalog: settings.catalog(),
+        catalog: linter.catalog(),
         base: &base,
         fail_on,
     };

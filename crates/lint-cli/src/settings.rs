@@ -18,7 +18,6 @@ pub const CONFIG_NAMES: &[&str] = &[".kubeward.yaml", ".kubeward.yml"];
 pub struct Settings {
     pub config: Config,
     pub excludes: Excludes,
-    catalog: Catalog,
     /// The directory paths in the configuration are relative to.
     base: PathBuf,
     cwd: PathBuf,
@@ -59,8 +58,9 @@ impl Settings {
         Ok(ChartSettings { defaults, charts })
     }
 
-    /// Finds and reads the configuration, loads user rules, applies the command line.
-    pub fn load(args: &LintArgs) -> Result<Self, Failure> {
+    /// Finds and reads the configuration, loads user rules, applies the command line; the
+    /// settings and the catalogue of rules, built-in and user.
+    pub fn load(args: &LintArgs) -> Result<(Self, Catalog), Failure> {
         let cwd =
             std::env::current_dir().map_err(|err| format!("error: no current directory: {err}"))?;
         let found = if args.no_config {
@@ -130,24 +130,19 @@ impl Settings {
             .add(&base, &config.exclude)
             .and_then(|()| excludes.add(&cwd, &args.exclude))
             .map_err(|err| format!("error: invalid --exclude/exclude pattern: {err}"))?;
-        Ok(Settings {
+        let settings = Settings {
             config,
             excludes,
-            catalog,
             base,
             cwd,
             schema_files,
-        })
+        };
+        Ok((settings, catalog))
     }
 
-    /// The rules, built-in and user.
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
-    }
-
-    /// A linter for this configuration.
-    pub fn linter(&self) -> Result<Linter, Failure> {
-        Linter::new(self.catalog.clone(), &self.config)
+    /// A linter of `catalog` (which the linter keeps) for this configuration.
+    pub fn linter(&self, catalog: Catalog) -> Result<Linter, Failure> {
+        Linter::new(catalog, &self.config)
             .and_then(|linter| linter.with_schema_files(&self.schema_files))
             .map_err(|err| match err {
                 SetupError::Config(err) => render_config_error(&err),
