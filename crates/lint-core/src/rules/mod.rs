@@ -166,20 +166,21 @@ pub fn builtin_files() -> impl Iterator<Item = PolicyFile> {
 
 /// The text of the built-in file at `path` (relative to rules/).
 fn builtin_file(path: &str) -> Option<&'static str> {
-    let found = builtin::FILES.binary_search_by(|(entry, _)| (*entry).cmp(path));
-    found
-        .ok()
-        .and_then(|at| builtin::FILES.get(at))
-        .map(|(_, text)| *text)
+    by_path(builtin::FILES, path)
 }
 
 /// A built-in rule's METADATA as JSON, as the build script read it.
 fn builtin_metadata_json(path: &str) -> Option<&'static str> {
-    let found = builtin::METADATA.binary_search_by(|(entry, _)| (*entry).cmp(path));
+    by_path(builtin::METADATA, path)
+}
+
+/// The entry for `path` in a table of the build script's, sorted by path.
+fn by_path(table: &'static [(&str, &'static str)], path: &str) -> Option<&'static str> {
+    let found = table.binary_search_by(|(entry, _)| (*entry).cmp(path));
     found
         .ok()
-        .and_then(|at| builtin::METADATA.get(at))
-        .map(|(_, json)| *json)
+        .and_then(|at| table.get(at))
+        .map(|(_, value)| *value)
 }
 
 /// The documentation examples of a built-in rule: `(is_failing, yaml)`, fail first.
