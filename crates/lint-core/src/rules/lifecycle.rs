@@ -74,10 +74,9 @@ mod tests {
     const LIBRARY: &str = "rules/lib/lifecycle.rego";
 
     fn builtin_library() -> String {
-        super::super::builtin_files()
-            .find(|file| file.path == "lib/lifecycle.rego")
+        super::super::builtin_file("lib/lifecycle.rego")
             .unwrap()
-            .text
+            .to_owned()
     }
 
     #[test]

@@ -197,11 +197,10 @@ pub fn parse_metadata(path: &str, display: &str, text: &str) -> Result<RuleMeta,
 
 /// The METADATA of a built-in rule, as JSON: the build script (build.rs) reads each built-in
 /// rule's block as YAML when the crate is built, since parsing the catalogue's YAML was most
-/// of every run's start-up. The
-/// same checks apply, except that the parameters' schema is not checked against the JSON
-/// Schema meta-schema here (building that validator took a few milliseconds of every run):
-/// the test `builtin_parameter_schemas_and_defaults_are_valid` does it for every built-in
-/// rule.
+/// of every run's start-up. The same checks apply, except that the parameters' schema is not
+/// checked against the JSON Schema meta-schema here (building that validator took a few
+/// milliseconds of every run): the test `builtin_parameter_schemas_and_defaults_are_valid`
+/// does it for every built-in rule.
 pub(crate) fn builtin_metadata(
     path: &str,
     display: &str,
