@@ -138,14 +138,37 @@ impl Bundle {
         self.names.get(name).map_or("", String::as_str)
     }
 
+    /// The definition named `name`, if the bundle has it at some version.
+    pub(crate) fn definition(&self, name: &str) -> Option<usize> {
+        self.name_index.get(name).copied()
+    }
+
     /// A self-contained schema for one definition at one version: `{"$ref", "$defs"}` with
     /// every definition it reaches.
     pub(crate) fn closure(&self, slot: usize, root: usize) -> Result<serde_json::Value, String> {
+        self.closure_leaving_out(slot, root, None)
+    }
+
+    /// [`Bundle::closure`], with the definition `left_out` (when `root` reaches it) accepting
+    /// anything and what it alone reaches left out.
+    pub(crate) fn closure_leaving_out(
+        &self,
+        slot: usize,
+        root: usize,
+        left_out: Option<usize>,
+    ) -> Result<serde_json::Value, String> {
         let mut defs = serde_json::Map::new();
         let mut pending = vec![root];
         while let Some(name) = pending.pop() {
             let key = self.name(name);
             if defs.contains_key(key) {
+                continue;
+            }
+            if left_out == Some(name) && name != root {
+                defs.insert(
+                    key.to_owned(),
+                    serde_json::Value::Object(serde_json::Map::new()),
+                );
                 continue;
             }
             let line = self

@@ -10,6 +10,7 @@ mod bundle;
 mod crd;
 mod formats;
 mod patterns;
+mod split;
 mod strict;
 mod violation;
 
@@ -83,11 +84,47 @@ enum SchemaKey {
 pub(crate) struct Compiled {
     validator: jsonschema::Validator,
     schema: serde_json::Value,
+    /// Definitions the schema leaves out, checked apart at the fields that hold them.
+    parts: Vec<Part>,
+}
+
+/// A definition checked apart: its validator, shared by the kinds that use it, and the
+/// field it applies to.
+#[derive(Debug)]
+struct Part {
+    path: Vec<String>,
+    compiled: Arc<Compiled>,
 }
 
 impl Compiled {
     fn new(schema: serde_json::Value, validator: jsonschema::Validator) -> Self {
-        Compiled { validator, schema }
+        Compiled {
+            validator,
+            schema,
+            parts: Vec::new(),
+        }
+    }
+
+    /// The violations of `instance`: the schema's, then each part's at its field.
+    fn violations(&self, instance: &serde_json::Value, out: &mut Vec<Violation>) {
+        for error in self.validator.iter_errors(instance) {
+            violation::translate(&error, &self.schema, out);
+        }
+        for part in &self.parts {
+            let Some(value) = part
+                .path
+                .iter()
+                .try_fold(instance, |value, field| value.get(field.as_str()))
+            else {
+                continue;
+            };
+            let from = out.len();
+            part.compiled.violations(value, out);
+            let prefix = part.path.iter().cloned().map(crate::yaml::PathSegment::Key);
+            for violation in out.iter_mut().skip(from) {
+                violation.path.splice(0..0, prefix.clone());
+            }
+        }
     }
 }
 
@@ -209,11 +246,8 @@ impl Schemas {
             }
             Err(message) => return Checked::BadSchema(message),
         };
-        let instance = to_json(node);
         let mut violations = Vec::new();
-        for error in validator.validator.iter_errors(&instance) {
-            violation::translate(&error, &validator.schema, &mut violations);
-        }
+        validator.violations(&to_json(node), &mut violations);
         Checked::Validated(violations)
     }
 
@@ -245,7 +279,7 @@ impl Schemas {
                     return self
                         .cache
                         .get(&SchemaKey::Builtin(name), || {
-                            compile_builtin(bundle.closure(slot, name)?)
+                            self.compile_embedded(bundle, slot, name)
                         })
                         .map(Some);
                 }
@@ -270,6 +304,46 @@ impl Schemas {
                 .map(Some);
         }
         Ok(None)
+    }
+}
+
+impl Schemas {
+    /// Compiles an embedded definition. A schema that reaches the pod spec through its fields
+    /// alone (the workload kinds, and Pod's) is compiled without it, and the pod spec,
+    /// compiled once for all of them, is checked apart at those fields: the same violations,
+    /// with the pod spec compiled once per run instead of once per kind.
+    fn compile_embedded(
+        &self,
+        bundle: &bundle::Bundle,
+        slot: usize,
+        name: usize,
+    ) -> Result<Compiled, String> {
+        let Some(pod_spec) = bundle
+            .definition(split::POD_SPEC)
+            .filter(|&pod_spec| pod_spec != name && bundle.has(slot, pod_spec))
+        else {
+            return compile_builtin(bundle.closure(slot, name)?);
+        };
+        let without = bundle.closure_leaving_out(slot, name, Some(pod_spec))?;
+        match split::reach(&without, split::POD_SPEC) {
+            // The pod spec is not in the closure: it is the whole schema.
+            split::Reach::Nowhere => compile_builtin(without),
+            split::Reach::Fields(paths) => {
+                let part = self.cache.get(&SchemaKey::Builtin(pod_spec), || {
+                    compile_builtin(bundle.closure(slot, pod_spec)?)
+                })?;
+                let mut compiled = compile_builtin(without)?;
+                compiled.parts = paths
+                    .into_iter()
+                    .map(|path| Part {
+                        path,
+                        compiled: Arc::clone(&part),
+                    })
+                    .collect();
+                Ok(compiled)
+            }
+            split::Reach::Elsewhere => compile_builtin(bundle.closure(slot, name)?),
+        }
     }
 }
 
@@ -401,5 +475,102 @@ pub(crate) fn to_json(node: &Node) -> serde_json::Value {
             .into(),
         Value::Seq(items) => items.iter().map(to_json).collect(),
         _ => node.to_json(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use serde_json::json;
+
+    /// Each kind with a pod spec, and the fields that lead to it.
+    const WORKLOADS: &[(&str, &str, &[&str])] = &[
+        ("v1", "Pod", &["spec"]),
+        ("v1", "PodTemplate", &["template", "spec"]),
+        ("v1", "ReplicationController", &["spec", "template", "spec"]),
+        ("apps/v1", "Deployment", &["spec", "template", "spec"]),
+        ("apps/v1", "StatefulSet", &["spec", "template", "spec"]),
+        ("apps/v1", "DaemonSet", &["spec", "template", "spec"]),
+        ("apps/v1", "ReplicaSet", &["spec", "template", "spec"]),
+        ("batch/v1", "Job", &["spec", "template", "spec"]),
+        (
+            "batch/v1",
+            "CronJob",
+            &["spec", "jobTemplate", "spec", "template", "spec"],
+        ),
+    ];
+
+    fn at(path: &[&str], value: serde_json::Value) -> serde_json::Value {
+        path.iter()
+            .rev()
+            .fold(value, |inner, field| json!({ *field: inner }))
+    }
+
+    fn sorted(violations: Vec<Violation>) -> Vec<String> {
+        let mut texts: Vec<String> = violations.iter().map(|v| format!("{v:?}")).collect();
+        texts.sort();
+        texts
+    }
+
+    #[test]
+    fn the_pod_spec_checked_apart_gives_the_violations_of_the_whole_schema() {
+        let bundle = bundle::bundle().unwrap();
+        let pod_specs = [
+            json!({"containers": [{"name": "web", "image": "nginx", "imagePullPolicy": 7,
+                "ports": [{"containerPort": "http"}], "securityContext": {"privileged": "yes"},
+                "resources": {"limits": {"cpu": []}}, "volumeMounts": [{"mountPath": "/x"}],
+                "unknownField": 1}],
+                "volumes": [{"name": "v", "hostPath": {"path": "/", "typo": true}}],
+                "restartPolicy": 3, "extra": {}}),
+            json!({"containers": [{"image": "nginx"}], "initContainers": "none"}),
+            json!({"containers": []}),
+            json!("not a pod spec"),
+            json!({}),
+        ];
+        for minor in [*VERSIONS.start(), *VERSIONS.end()] {
+            let schemas = Schemas::new((1, minor), &[]).unwrap();
+            let slot = bundle.version_slot(minor).unwrap();
+            for (api_version, kind, path) in WORKLOADS {
+                let name = bundle.kind_name(api_version, kind).unwrap();
+                let split = schemas.compile_embedded(bundle, slot, name).unwrap();
+                assert_eq!(
+                    split
+                        .parts
+                        .iter()
+                        .map(|p| p.path.clone())
+                        .collect::<Vec<_>>(),
+                    vec![path.iter().map(|f| f.to_string()).collect::<Vec<_>>()],
+                    "{kind} at 1.{minor}"
+                );
+                let whole = compile_builtin(bundle.closure(slot, name).unwrap()).unwrap();
+                for pod_spec in &pod_specs {
+                    let mut object = at(path, pod_spec.clone());
+                    if let Some(fields) = object.as_object_mut() {
+                        fields.insert("apiVersion".into(), json!(api_version));
+                        fields.insert("kind".into(), json!(kind));
+                        fields.insert("bogus".into(), json!(true));
+                    }
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    split.violations(&object, &mut a);
+                    whole.violations(&object, &mut b);
+                    assert!(!b.is_empty(), "{kind}: {object}");
+                    assert_eq!(sorted(a), sorted(b), "{kind} at 1.{minor}: {object}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn kinds_without_a_pod_spec_are_compiled_whole() {
+        let bundle = bundle::bundle().unwrap();
+        let minor = *VERSIONS.end();
+        let schemas = Schemas::new((1, minor), &[]).unwrap();
+        let slot = bundle.version_slot(minor).unwrap();
+        for (api_version, kind) in [("v1", "Service"), ("v1", "PodList"), ("v1", "ConfigMap")] {
+            let name = bundle.kind_name(api_version, kind).unwrap();
+            let compiled = schemas.compile_embedded(bundle, slot, name).unwrap();
+            assert!(compiled.parts.is_empty(), "{kind}");
+        }
     }
 }
