@@ -305,9 +305,7 @@ impl Schemas {
         }
         Ok(None)
     }
-}
 
-impl Schemas {
     /// Compiles an embedded definition. A schema that reaches the pod spec through its fields
     /// alone (the workload kinds, and Pod's) is compiled without it, and the pod spec,
     /// compiled once for all of them, is checked apart at those fields: the same violations,
