@@ -37,6 +37,11 @@ pub(super) fn reach(schema: &Value, name: &str) -> Reach {
         .get("$defs")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
+    // A closure has every definition it references: most kinds' have not this one, and are
+    // not walked (a CustomResourceDefinition's recursive schema would be, to the limits).
+    if !defs.contains_key(name) {
+        return Reach::Nowhere;
+    }
     let mut walk = Walk {
         defs,
         target: format!("#/$defs/{name}"),
