@@ -43,6 +43,8 @@ pub(crate) struct Bundle {
     name_index: HashMap<String, usize>,
     /// (apiVersion, kind) → name index.
     kinds: BTreeMap<(String, String), usize>,
+    /// Each definition line, parsed on first use (`None`: unreadable).
+    parsed: Vec<OnceLock<Option<serde_json::Value>>>,
 }
 
 /// The bundle, decoded on first use.
@@ -90,6 +92,9 @@ impl Bundle {
             .collect();
         Ok(Bundle {
             text,
+            parsed: std::iter::repeat_with(OnceLock::new)
+                .take(lines.len())
+                .collect(),
             lines,
             minors,
             tables: header.versions.into_iter().map(|v| v.definitions).collect(),
@@ -143,6 +148,19 @@ impl Bundle {
         self.name_index.get(name).copied()
     }
 
+    /// A definition at a version, parsed (once per process); `None` when the version lacks
+    /// it or its line is unreadable.
+    pub(crate) fn parsed(&self, slot: usize, name: usize) -> Option<&serde_json::Value> {
+        let line = self.line_of(slot, name)?;
+        self.parsed
+            .get(line)?
+            .get_or_init(|| {
+                let (start, end) = self.lines.get(line).copied()?;
+                serde_json::from_str(self.text.get(start..end)?).ok()
+            })
+            .as_ref()
+    }
+
     /// A self-contained schema for one definition at one version: `{"$ref", "$defs"}` with
     /// every definition it reaches.
     pub(crate) fn closure(&self, slot: usize, root: usize) -> Result<serde_json::Value, String> {
@@ -171,13 +189,13 @@ impl Bundle {
                 );
                 continue;
             }
-            let line = self
-                .line_of(slot, name)
-                .ok_or_else(|| format!("definition {key} is missing"))?;
-            let (start, end) = self.lines.get(line).copied().unwrap_or((0, 0));
-            let text = self.text.get(start..end).unwrap_or("");
-            let schema: serde_json::Value = serde_json::from_str(text)
-                .map_err(|err| format!("definition {key} is unreadable: {err}"))?;
+            if !self.has(slot, name) {
+                return Err(format!("definition {key} is missing"));
+            }
+            let schema = self
+                .parsed(slot, name)
+                .ok_or_else(|| format!("definition {key} is unreadable"))?
+                .clone();
             collect_refs(&schema, &mut |target| {
                 if let Some(index) = self.name_index.get(target) {
                     pending.push(*index);

@@ -10,6 +10,7 @@ mod bundle;
 mod crd;
 mod formats;
 mod patterns;
+mod quick;
 mod split;
 mod strict;
 mod violation;
@@ -237,6 +238,14 @@ impl Schemas {
         kind: &str,
         node: &Node,
     ) -> Checked {
+        let instance = to_json(node);
+        if let Some((bundle, slot, name)) = self.embedded(api_version, kind) {
+            // A valid object has no violations to describe: its kind's schema is compiled
+            // only when the walk cannot tell it valid.
+            if quick::check(bundle, slot, name, &instance).is_ok() {
+                return Checked::Validated(Vec::new());
+            }
+        }
         let validator = match self.validator(crds, api_version, kind) {
             Ok(Some(validator)) => validator,
             Ok(None) => {
@@ -247,19 +256,27 @@ impl Schemas {
             Err(message) => return Checked::BadSchema(message),
         };
         let mut violations = Vec::new();
-        validator.violations(&to_json(node), &mut violations);
+        validator.violations(&instance, &mut violations);
         Checked::Validated(violations)
     }
 
     /// Whether the kind is validated against an embedded schema: then the outcome of an
     /// object depends on the object alone, not on the run's CRDs.
     pub(crate) fn is_embedded(&self, api_version: &str, kind: &str) -> bool {
-        bundle::bundle().is_ok_and(|bundle| {
-            matches!(
-                (bundle.kind_name(api_version, kind), bundle.version_slot(self.minor)),
-                (Some(name), Some(slot)) if bundle.has(slot, name)
-            )
-        })
+        self.embedded(api_version, kind).is_some()
+    }
+
+    /// The bundle, version slot and definition of a kind validated against an embedded
+    /// schema.
+    fn embedded(
+        &self,
+        api_version: &str,
+        kind: &str,
+    ) -> Option<(&'static bundle::Bundle, usize, usize)> {
+        let bundle = bundle::bundle().ok()?;
+        let name = bundle.kind_name(api_version, kind)?;
+        let slot = bundle.version_slot(self.minor)?;
+        bundle.has(slot, name).then_some((bundle, slot, name))
     }
 
     /// The validator for a kind: embedded at the target version, a CRD of the run, or the
@@ -270,20 +287,13 @@ impl Schemas {
         api_version: &str,
         kind: &str,
     ) -> Result<Option<Arc<Compiled>>, String> {
-        if let Ok(bundle) = bundle::bundle() {
-            if let (Some(name), Some(slot)) = (
-                bundle.kind_name(api_version, kind),
-                bundle.version_slot(self.minor),
-            ) {
-                if bundle.has(slot, name) {
-                    return self
-                        .cache
-                        .get(&SchemaKey::Builtin(name), || {
-                            self.compile_embedded(bundle, slot, name)
-                        })
-                        .map(Some);
-                }
-            }
+        if let Some((bundle, slot, name)) = self.embedded(api_version, kind) {
+            return self
+                .cache
+                .get(&SchemaKey::Builtin(name), || {
+                    self.compile_embedded(bundle, slot, name)
+                })
+                .map(Some);
         }
         if let Some(found) = crds.validator(api_version, kind) {
             return found.map(Some);
@@ -389,9 +399,15 @@ pub(crate) fn split_api_version(api_version: &str) -> (&str, &str) {
     api_version.rsplit_once('/').unwrap_or(("", api_version))
 }
 
-fn compile_builtin(schema: serde_json::Value) -> Result<Compiled, String> {
+/// How the embedded schemas are compiled: draft 2020-12, formats checked, kubeward's
+/// `quantity` and `byte` among them.
+fn builtin_options() -> jsonschema::ValidationOptions<'static> {
     formats::register(jsonschema::options().with_draft(jsonschema::Draft::Draft202012))
         .should_validate_formats(true)
+}
+
+fn compile_builtin(schema: serde_json::Value) -> Result<Compiled, String> {
+    builtin_options()
         .build(&schema)
         .map(|validator| Compiled::new(schema, validator))
         .map_err(|err| format!("the embedded schema does not compile: {err}"))
