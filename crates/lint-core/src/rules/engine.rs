@@ -197,6 +197,9 @@ pub(crate) struct Program {
     /// Whether every rule and library is a built-in one: only those are checked to give the
     /// same findings on both engines.
     builtin_only: bool,
+    /// [`Program::fingerprint`], computed once (the command line asks for it to name the
+    /// cache file, then to check the file's first line).
+    fingerprint: Arc<OnceLock<String>>,
 }
 
 /// The rules that look at one group of kinds, evaluated together: one generated rule,
@@ -291,6 +294,7 @@ impl Program {
             bytecode: Arc::default(),
             rule_engine: RuleEngine::Auto,
             builtin_only: catalog.is_builtin_only(),
+            fingerprint: Arc::default(),
         };
         // The built-in rules are known to compile (their tests run them); the user's are
         // compiled now, so that their errors are reported before anything is linted.
@@ -486,8 +490,14 @@ impl Program {
 
     /// What the bytecode is compiled from: kubeward's version, the patch of the vendored
     /// regorus (its compiler), and every module's text, hashed (SHA-256), after the format's
-    /// number (2: the program without its sources' texts).
+    /// number (3: the program without its sources' texts and its instructions' positions).
     pub(crate) fn fingerprint(&self) -> String {
+        self.fingerprint
+            .get_or_init(|| self.compute_fingerprint())
+            .clone()
+    }
+
+    fn compute_fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
         hash.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -504,7 +514,7 @@ impl Program {
         }
         let digest = hash.finalize();
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        format!("kubeward-bytecode-2 {hex}")
+        format!("kubeward-bytecode-3 {hex}")
     }
 
     /// Prepares the engines made so far (the user's rules are compiled when the linter is
@@ -720,11 +730,13 @@ fn compile_bytecode(
         .map_err(|err| err.to_string())?;
     let mut program =
         Compiler::compile_from_policy(&policy, &entries).map_err(|err| err.to_string())?;
-    // The program keeps a copy of every module's text for listings (`get_source`), which the
-    // machine never reads: without it, the cache file is 370 KB smaller and each worker's
-    // copy of the program (`Machine::clone`) does not copy it.
+    // The program keeps a copy of every module's text and the position of every instruction
+    // in it, for listings (`get_source`, `get_instruction_span`), which the machine never
+    // reads: without them, the cache file is smaller, reading it back is shorter, and each
+    // worker's copy of the program (`Machine::clone`) does not copy them.
     if let Some(program) = Arc::get_mut(&mut program) {
         program.sources = Vec::new();
+        program.instruction_spans = Vec::new();
     }
     Ok(program)
 }
