@@ -72,7 +72,6 @@ impl Linter {
     /// assert!(report.reported().any(|d| d.rule.name == "image-latest-tag"));
     /// ```
     pub fn new(catalog: Catalog, config: &Config) -> Result<Self, SetupError> {
-        crate::schema::prepare_in_background();
         let selected = select(&catalog, config)?;
         let mut enabled: Vec<Option<Severity>> = catalog
             .rules()
@@ -170,6 +169,9 @@ impl Linter {
         let lifecycle = super::schema::lifecycle_at(&lifecycle, kube_version);
         let schemas = Schemas::new(kube_version, &[]).map_err(SetupError::Schemas)?;
         let catalog_texts = catalog.rules().iter().map(RuleTexts::of).collect();
+        // Started once the pool is no longer needed for the rules and the lifecycle table,
+        // which it would otherwise delay.
+        crate::schema::prepare_in_background();
         Ok(Linter {
             catalog,
             program,
