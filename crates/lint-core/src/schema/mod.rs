@@ -239,11 +239,12 @@ impl Schemas {
         kind: &str,
         node: &Node,
     ) -> Checked {
-        let instance = to_json(node);
+        let mut instance = None;
         if let Some((bundle, slot, name)) = self.embedded(api_version, kind) {
             // A valid object has no violations to describe: its kind's schema is compiled
             // only when the walk cannot tell it valid.
-            if quick::check(bundle, slot, name, &instance).is_ok() {
+            let value = instance.insert(to_json(node));
+            if quick::check(bundle, slot, name, value).is_ok() {
                 return Checked::Validated(Vec::new());
             }
         }
@@ -256,6 +257,7 @@ impl Schemas {
             }
             Err(message) => return Checked::BadSchema(message),
         };
+        let instance = instance.unwrap_or_else(|| to_json(node));
         let mut violations = Vec::new();
         validator.violations(&instance, &mut violations);
         Checked::Validated(violations)
