@@ -11,7 +11,9 @@ use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::{Program as VmProgram, RegoVM};
 use regorus::{Engine, Value as RegoValue};
 
-use super::{Catalog, KindSet, PolicyFile, RuleError, declared_package, value::json_to_rego};
+use super::{
+    Catalog, KindSet, Origin, PolicyFile, RuleError, declared_package, value::json_to_rego,
+};
 use crate::yaml::PathSegment;
 
 /// The package whose rules index the inventory, evaluated once per run into
@@ -230,6 +232,10 @@ struct CompiledRule {
     /// `data.kubeward.rules.<category>.<rule>.deny`.
     query: String,
     kinds: KindSet,
+    /// Whether `deny` is known to be a partial set rule, hence always defined (the empty set
+    /// when no finding is made): a built-in rule's is (a test checks it); a user's might be a
+    /// complete rule, undefined when none of its bodies succeeds.
+    always_defined: bool,
 }
 
 /// A finding as a rule returns it, before it is located.
@@ -273,6 +279,7 @@ impl Program {
                 index,
                 query: format!("data.{}.deny", rule.package),
                 kinds: rule.kinds.clone(),
+                always_defined: rule.origin == Origin::Builtin,
             });
         }
         let batches = batches(&rules);
@@ -1232,18 +1239,21 @@ fn batches(rules: &[CompiledRule]) -> Vec<Batch> {
 }
 
 /// The module of the batches, one package for all of them (regorus resolves a reference to
-/// `data` by visiting every module, so each module costs every object some time): a rule per
-/// batched rule, `r<position>`, its `deny` or the empty set when that is undefined, and per
-/// batch an object of its members', `b<number> := {"<position>": r<position>, ...}`.
+/// `data` by visiting every module, so each module costs every object some time): per batch an
+/// object of its members' `deny` sets, `b<number> := {"<position>": <deny>, ...}`.
+///
+/// An object written out is undefined as a whole if one of its values is: a rule whose `deny`
+/// might be undefined (a user's, see [`CompiledRule::always_defined`]) is entered through a
+/// rule of its own, `r<position>`, its `deny` or the empty set. The others are referenced
+/// directly, which spares every object a rule call per rule. (`object.union_n` of one-entry
+/// objects copied the growing union at each step.)
 fn batch_source(batches: &[Batch], rules: &[CompiledRule]) -> String {
-    // `{"<position>": deny, ...}` would be undefined as a whole if one `deny` were: each
-    // rule's entry is a rule of its own, always defined. (An object written out is built once;
-    // `object.union_n` of one-entry objects copied the growing union at each step.)
     let mut source = String::from("package kubeward.batch\n\nimport rego.v1\n\n");
-    let mut members: Vec<usize> = batches.iter().flat_map(|b| b.members.clone()).collect();
-    members.sort_unstable();
-    members.dedup();
-    for position in members {
+    let mut wrapped: Vec<usize> = batches.iter().flat_map(|b| b.members.clone()).collect();
+    wrapped.retain(|&position| rules.get(position).is_some_and(|rule| !rule.always_defined));
+    wrapped.sort_unstable();
+    wrapped.dedup();
+    for position in wrapped {
         if let Some(rule) = rules.get(position) {
             source.push_str(&format!(
                 "r{position} := findings if {{\n\tfindings := {}\n}} else := set()\n\n",
@@ -1252,12 +1262,20 @@ fn batch_source(batches: &[Batch], rules: &[CompiledRule]) -> String {
         }
     }
     for (number, batch) in batches.iter().enumerate() {
+        // One entry per line: regorus refuses lines longer than 1,024 characters.
         let entries: Vec<String> = batch
             .members
             .iter()
-            .map(|p| format!("\"{p}\": r{p}"))
+            .filter_map(|&position| {
+                let rule = rules.get(position)?;
+                Some(if rule.always_defined {
+                    format!("\t\"{position}\": {}", rule.query)
+                } else {
+                    format!("\t\"{position}\": r{position}")
+                })
+            })
             .collect();
-        source.push_str(&format!("b{number} := {{{}}}\n\n", entries.join(", ")));
+        source.push_str(&format!("b{number} := {{\n{}\n}}\n\n", entries.join(",\n")));
     }
     source
 }
@@ -1473,6 +1491,91 @@ mod tests {
             };
             assert!(!empty, "{rule} is empty");
         }
+    }
+
+    /// A batch references a built-in rule's `deny` directly (`batch_source`): it must be a
+    /// partial set rule, defined for every object.
+    #[test]
+    fn builtin_rules_declare_deny_as_a_partial_set() {
+        let catalog = Catalog::builtin().unwrap();
+        let all: Vec<usize> = (0..catalog.rules().len()).collect();
+        let environment = serde_json::json!({"default_namespace": "default", "params": {}});
+        let program = Program::compile(&catalog, &all, environment).unwrap();
+        let bytecode = program.bytecode().unwrap();
+        assert!(program.rules.len() > 50, "{} rules", program.rules.len());
+        for rule in program.rules.iter() {
+            assert!(rule.always_defined, "{}", rule.query);
+            let info = bytecode
+                .rule_infos
+                .iter()
+                .find(|info| info.name == rule.query)
+                .unwrap_or_else(|| panic!("{} is not in the program", rule.query));
+            assert_eq!(
+                info.rule_type,
+                regorus::rvm::program::RuleType::PartialSet,
+                "{}",
+                rule.query
+            );
+        }
+    }
+
+    /// A user's rule whose `deny` is a complete rule, undefined for an object, is entered
+    /// through a rule of its own: its batch stays defined, and the built-in rules' entries
+    /// beside it are their sets (empty or not).
+    #[test]
+    fn a_batch_with_a_user_rule_whose_deny_is_undefined_is_defined() {
+        let text = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: ACME1\n#   name: no-foo\n#   severity: error\n#   kinds: [workload]\n#   remediation: Remove foo.\npackage kubeward.rules.acme.no_foo\n\nimport rego.v1\n\ndeny := {{\"msg\": \"foo\", \"path\": [\"metadata\", \"name\"]}} if input.metadata.name == \"foo\"\n";
+        let catalog = Catalog::load(vec![PolicyFile {
+            path: "acme/no_foo.rego".to_owned(),
+            display: "policies/acme/no_foo.rego".to_owned(),
+            text: text.to_owned(),
+        }])
+        .unwrap();
+        let all: Vec<usize> = (0..catalog.rules().len()).collect();
+        let environment = serde_json::json!({"default_namespace": "default", "params": {}});
+        let program = Program::compile(&catalog, &all, environment).unwrap();
+        let user = program
+            .rules
+            .iter()
+            .position(|rule| rule.query == "data.kubeward.rules.acme.no_foo.deny")
+            .unwrap();
+        assert!(!program.rules[user].always_defined);
+        let batch = program
+            .batches
+            .iter()
+            .find(|batch| batch.members.contains(&user) && batch.members.len() > 10)
+            .unwrap();
+        let deployment = serde_json::json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "a"},
+            "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx"}]}}}
+        });
+        let mut evaluator = program
+            .evaluator(inventory(std::slice::from_ref(&deployment)), 1, false)
+            .unwrap();
+        assert!(
+            evaluator.vm.is_none(),
+            "a user's rules run on the interpreter"
+        );
+        let _run = RunScope::enter(&evaluator.run, false);
+        let engine = evaluator.engine.as_mut().unwrap();
+        engine.set_input(json_to_rego(&deployment));
+        let value = engine.eval_rule(batch.query.clone()).unwrap();
+        let RegoValue::Object(by_rule) = &value else {
+            panic!("the batch is not an object: {value}");
+        };
+        assert_eq!(by_rule.len(), batch.members.len());
+        assert_eq!(
+            by_rule.get(&RegoValue::from(user.to_string())),
+            Some(&RegoValue::new_set())
+        );
+        // The image is not pinned: a built-in rule's set beside it has a finding.
+        assert!(
+            by_rule
+                .values()
+                .any(|value| matches!(value, RegoValue::Set(set) if !set.is_empty())),
+            "{value}"
+        );
     }
 
     #[test]
