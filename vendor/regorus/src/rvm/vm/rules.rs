@@ -104,9 +104,11 @@ impl RegoVM {
                     ctx.current_definition_index = def_idx;
                 }
 
+                // Each new register is made, not cloned from a template value: a clone of
+                // a `Value` matches on its variant, where making `Undefined` is one store.
                 self.registers
-                    .resize(num_retained_registers, Value::Undefined);
-                self.registers.resize(num_registers, Value::Undefined);
+                    .resize_with(num_retained_registers, || Value::Undefined);
+                self.registers.resize_with(num_registers, || Value::Undefined);
 
                 if let Some(destructuring_entry_point) =
                     rule_info.destructuring_blocks.get(def_idx).and_then(|x| *x)
