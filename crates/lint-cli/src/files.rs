@@ -46,6 +46,9 @@ impl Excludes {
 
     /// Whether a path (relative to `cwd` or absolute) is excluded.
     pub fn matches(&self, path: &Path, cwd: &Path) -> bool {
+        if self.sets.is_empty() {
+            return false;
+        }
         let absolute = cwd.join(path);
         self.sets.iter().any(|(base, paths, names)| {
             let named = path.file_name().is_some_and(|name| names.is_match(name));
@@ -101,36 +104,17 @@ pub fn collect(
             ));
         }
         // Chart directories are read whole, as `kubeward template` reads them, not walked.
-        let is_chart = |dir: &Path| dir.join("Chart.yaml").is_file();
-        let walk = walkdir::WalkDir::new(path)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| {
-                if entry.file_type().is_dir() && is_chart(entry.path()) {
-                    return entry.depth() == 0 || !excludes.matches(entry.path(), &cwd);
-                }
-                if entry.depth() == 0 {
-                    return true;
-                }
-                let hidden_dir = entry.file_type().is_dir() && is_hidden(entry.file_name());
-                !hidden_dir && !excludes.matches(entry.path(), &cwd)
-            });
-        let mut walk = walk.into_iter();
-        while let Some(entry) = walk.next() {
-            match entry {
-                Ok(entry) if entry.file_type().is_dir() && is_chart(entry.path()) => {
-                    walk.skip_current_dir();
-                    charts.push(entry.into_path());
-                }
-                Ok(entry)
-                    if entry.file_type().is_file() && has_manifest_extension(entry.path()) =>
-                {
-                    found.push(entry.into_path());
-                }
-                Ok(_) => {}
-                Err(err) => unreadable.push(err.to_string()),
+        let walked = if is_chart(path) {
+            Walked {
+                charts: vec![path.to_path_buf()],
+                ..Walked::default()
             }
-        }
+        } else {
+            walk(path, 0, excludes, &cwd)
+        };
+        found.extend(walked.files);
+        charts.extend(walked.charts);
+        unreadable.extend(walked.errors);
     }
     found.sort();
     found.dedup();
@@ -180,6 +164,136 @@ pub fn collect(
         sources,
         unreadable,
     })
+}
+
+/// What a directory walk found, in walk order.
+#[derive(Default)]
+struct Walked {
+    files: Vec<PathBuf>,
+    charts: Vec<PathBuf>,
+    errors: Vec<String>,
+}
+
+/// What the walk does with a directory entry.
+enum Entry {
+    File,
+    Chart,
+    Directory,
+    Skipped,
+}
+
+/// Below this depth, subdirectories are walked on every thread: listing a directory and
+/// looking for its `Chart.yaml` are system calls, as many as the files' reads in a tree of
+/// small files. Deeper trees are walked on one thread each, without recursion, so that no
+/// depth of directories exhausts a thread's stack.
+const PARALLEL_DEPTH: usize = 8;
+
+/// Walks a directory for manifest files and charts, skipping hidden directories (but not
+/// charts in them) and excluded paths. The order is the sorted walk's whatever the
+/// threads do.
+fn walk(dir: &Path, depth: usize, excludes: &Excludes, cwd: &Path) -> Walked {
+    let mut walked = Walked::default();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            walked.errors.push(format!("{}: {err}", dir.display()));
+            return walked;
+        }
+    };
+    let mut subdirs = Vec::new();
+    for entry in entries {
+        let (path, file_type) = match entry.and_then(|entry| Ok((entry.path(), entry.file_type()?)))
+        {
+            Ok(found) => found,
+            Err(err) => {
+                walked.errors.push(format!("{}: {err}", dir.display()));
+                continue;
+            }
+        };
+        match classify(&path, file_type, excludes, cwd) {
+            Entry::File => walked.files.push(path),
+            Entry::Chart => walked.charts.push(path),
+            Entry::Directory => subdirs.push(path),
+            Entry::Skipped => {}
+        }
+    }
+    walked.files.sort();
+    walked.charts.sort();
+    subdirs.sort();
+    let nested: Vec<Walked> = if depth < PARALLEL_DEPTH {
+        subdirs
+            .into_par_iter()
+            .map(|subdir| walk(&subdir, depth + 1, excludes, cwd))
+            .collect()
+    } else {
+        subdirs
+            .iter()
+            .map(|subdir| walk_deep(subdir, excludes, cwd))
+            .collect()
+    };
+    for inner in nested {
+        walked.files.extend(inner.files);
+        walked.charts.extend(inner.charts);
+        walked.errors.extend(inner.errors);
+    }
+    walked
+}
+
+/// [`walk`] on one thread, for trees below [`PARALLEL_DEPTH`].
+fn walk_deep(dir: &Path, excludes: &Excludes, cwd: &Path) -> Walked {
+    let mut walked = Walked::default();
+    let mut entries = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                walked.errors.push(err.to_string());
+                continue;
+            }
+        };
+        match classify(entry.path(), entry.file_type(), excludes, cwd) {
+            Entry::File => walked.files.push(entry.into_path()),
+            Entry::Chart => {
+                entries.skip_current_dir();
+                walked.charts.push(entry.into_path());
+            }
+            Entry::Directory => {}
+            Entry::Skipped => {
+                if entry.file_type().is_dir() {
+                    entries.skip_current_dir();
+                }
+            }
+        }
+    }
+    walked
+}
+
+/// A directory holding `Chart.yaml` is a chart, found even in a hidden directory; other
+/// hidden directories and excluded paths are skipped; files count by their extension.
+fn classify(path: &Path, file_type: std::fs::FileType, excludes: &Excludes, cwd: &Path) -> Entry {
+    if excludes.matches(path, cwd) {
+        Entry::Skipped
+    } else if file_type.is_dir() {
+        if is_chart(path) {
+            Entry::Chart
+        } else if path.file_name().is_some_and(is_hidden) {
+            Entry::Skipped
+        } else {
+            Entry::Directory
+        }
+    } else if file_type.is_file() && has_manifest_extension(path) {
+        Entry::File
+    } else {
+        Entry::Skipped
+    }
+}
+
+/// Whether a directory is a Helm chart (holds `Chart.yaml`).
+fn is_chart(dir: &Path) -> bool {
+    dir.join("Chart.yaml").is_file()
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

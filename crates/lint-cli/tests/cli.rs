@@ -290,6 +290,62 @@ fn directories_are_walked_with_excludes_and_hidden_directories_skipped() {
 }
 
 #[test]
+fn deep_directories_are_walked_as_shallow_ones() {
+    // The walk runs on every thread near the top and on one thread further down: the same
+    // layout gives the same files at either depth.
+    let deep = "d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/d11";
+    let dir = tempfile::tempdir().unwrap();
+    for base in ["top", deep] {
+        write(dir.path(), &format!("{base}/pod.yaml"), LATEST);
+        write(dir.path(), &format!("{base}/.hidden/pod.yaml"), LATEST);
+        write(dir.path(), &format!("{base}/vendor/pod.yaml"), LATEST);
+        write(dir.path(), &format!("{base}/z/notes.txt"), LATEST);
+        write(dir.path(), &format!("{base}/z/.pod.yaml"), LATEST);
+        // A chart is found in a hidden directory of its own, not under a hidden one.
+        for chart in ["web", ".web", ".charts/web"] {
+            write(
+                dir.path(),
+                &format!("{base}/{chart}/Chart.yaml"),
+                "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+            );
+            write(
+                dir.path(),
+                &format!("{base}/{chart}/templates/pod.yaml"),
+                LATEST,
+            );
+        }
+    }
+    let output = kubeward(
+        dir.path(),
+        &[
+            "lint",
+            "--format",
+            "compact",
+            "--select",
+            "KW301",
+            "--exclude",
+            "vendor",
+        ],
+    );
+    assert_eq!(stderr(&output), "");
+    let text = stdout(&output);
+    let mut files: Vec<&str> = text.lines().map(|l| l.split(':').next().unwrap()).collect();
+    files.dedup();
+    let expected: Vec<String> = [deep, "top"]
+        .iter()
+        .flat_map(|base| {
+            [
+                format!("{base}/.web/templates/pod.yaml"),
+                format!("{base}/pod.yaml"),
+                format!("{base}/web/templates/pod.yaml"),
+                format!("{base}/z/.pod.yaml"),
+            ]
+        })
+        .collect();
+    assert_eq!(files, expected);
+}
+
+#[test]
 fn a_folder_without_manifests_is_warned_of_once_and_a_rule_error_comes_first() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "docs/notes.txt", "no manifests here\n");
