@@ -22,6 +22,7 @@ mod serde;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
 use core::cmp::Ordering;
 use core::fmt;
 
@@ -74,6 +75,25 @@ impl Object {
     #[inline]
     pub const fn new() -> Self {
         Self { repr: Repr::Empty }
+    }
+
+    /// An object of `entries` in any order, made in its compact storage at once (collecting
+    /// into a `BTreeMap` first builds the tree's nodes, which freezing then takes apart). Of
+    /// entries with equal keys the last is kept, as collecting into a `BTreeMap` keeps it.
+    pub fn from_entries(mut entries: Vec<(Value, Value)>) -> Self {
+        if !entries.is_sorted_by(|a, b| a.0.cmp(&b.0) == Ordering::Less) {
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries.dedup_by(|later, earlier| {
+                let same = later.0.cmp(&earlier.0) == Ordering::Equal;
+                if same {
+                    core::mem::swap(&mut later.1, &mut earlier.1);
+                }
+                same
+            });
+        }
+        Self {
+            repr: Repr::Frozen(entries.into_boxed_slice()),
+        }
     }
 
     #[inline]

@@ -158,12 +158,19 @@ impl<'a> Compiler<'a> {
             }
             BindingPlan::LoopIndex {
                 destructuring_plan, ..
-            } => self.apply_destructuring_plan(
-                destructuring_plan,
-                value_register,
-                span,
-                PlanContext::LoopIndex,
-            ),
+            } => {
+                if let DestructuringPlan::Var(name_span) = destructuring_plan {
+                    // A loop's key is defined while its body runs: no guard.
+                    self.bind_variable(name_span, value_register, span, false)?;
+                    return Ok(None);
+                }
+                self.apply_destructuring_plan(
+                    destructuring_plan,
+                    value_register,
+                    span,
+                    PlanContext::LoopIndex,
+                )
+            }
             BindingPlan::Parameter {
                 destructuring_plan, ..
             } => self.apply_destructuring_plan(
@@ -186,12 +193,18 @@ impl<'a> Compiler<'a> {
         value_register: Register,
         span: &Span,
     ) -> Result<()> {
+        // A loop's key and value are defined while its body runs: a variable bound to either
+        // needs no guard (a pattern's parts, which might be missing, still get theirs).
+        let mut bind = |plan: &DestructuringPlan, register| match plan {
+            DestructuringPlan::Var(name_span) => self.bind_variable(name_span, register, span, false),
+            _ => self
+                .apply_destructuring_plan(plan, register, span, PlanContext::SomeIn)
+                .map(|_| ()),
+        };
         if let (Some(plan), Some(register)) = (key_plan, key_register) {
-            let _ = self.apply_destructuring_plan(plan, register, span, PlanContext::SomeIn)?;
+            bind(plan, register)?;
         }
-        let _ =
-            self.apply_destructuring_plan(value_plan, value_register, span, PlanContext::SomeIn)?;
-        Ok(())
+        bind(value_plan, value_register)
     }
 
     fn apply_destructuring_plan(
@@ -203,7 +216,12 @@ impl<'a> Compiler<'a> {
     ) -> Result<Option<Register>> {
         match plan {
             DestructuringPlan::Var(name_span) => {
-                self.bind_variable(name_span, value_register, span, context)?;
+                self.bind_variable(
+                    name_span,
+                    value_register,
+                    span,
+                    context.require_defined_values(),
+                )?;
             }
             DestructuringPlan::Ignore => {}
             DestructuringPlan::EqualityExpr(expected_expr) => {
@@ -333,7 +351,7 @@ impl<'a> Compiler<'a> {
         name_span: &Span,
         value_register: Register,
         span: &Span,
-        context: PlanContext,
+        guard: bool,
     ) -> Result<()> {
         let var_name = name_span.text();
         if var_name == "_" {
@@ -344,20 +362,16 @@ impl<'a> Compiler<'a> {
             bail!("Variable '{var_name}' already defined in current scope");
         }
 
-        let dest = self.alloc_register()?;
-        self.emit_instruction(
-            Instruction::Move {
-                dest,
-                src: value_register,
-            },
-            span,
-        );
-        self.add_variable(var_name, dest);
+        // The variable names the value's register: no copy. A register is written once in a
+        // body (registers are allocated afresh for every value), apart from a loop's key and
+        // value registers, which change at the next iteration only, where the loop's body
+        // binds its variables again.
+        self.add_variable(var_name, value_register);
 
-        if context.require_defined_values() {
+        if guard {
             self.emit_instruction(
                 Instruction::Guard {
-                    register: dest,
+                    register: value_register,
                     mode: GuardMode::NotUndefined,
                 },
                 span,
