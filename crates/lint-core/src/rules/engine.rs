@@ -205,15 +205,14 @@ pub(crate) struct Program {
 }
 
 /// The rules that look at one group of kinds, evaluated together: one generated rule,
-/// `data.kubeward.batch.b<n>`, maps each rule's position to its `deny` set, so one
+/// `data.kubeward.batch.b<n>`, gives each rule's `deny` set in turn, so one
 /// evaluation per object runs them all and the helpers they share (plain rules over `input`)
 /// are computed once per object instead of once per rule.
 #[derive(Debug)]
 struct Batch {
-    /// Positions in `Program::rules`, in order.
+    /// Positions in `Program::rules`, in order: the batch's value has their `deny` sets in
+    /// this order.
     members: Vec<usize>,
-    /// Their keys in the batch's value, `"<position>"`.
-    keys: Vec<RegoValue>,
     query: String,
 }
 
@@ -975,8 +974,8 @@ impl Evaluator {
         if let Some(machine) = self.vm.as_mut().filter(|_| vm) {
             machine.vm.set_input(input);
             if let Some(batch) = batch {
-                if let Ok(RegoValue::Object(by_rule)) = machine.run(&batch.query) {
-                    return batched(&self.rules, batch, &by_rule);
+                if let Ok(RegoValue::Array(denies)) = machine.run(&batch.query) {
+                    return batched(&self.rules, batch, &denies);
                 }
             }
             return members
@@ -1003,8 +1002,8 @@ impl Evaluator {
         if let Some(batch) = batch {
             // One evaluation for all of them; should any rule fail, each is run on its own
             // below so that the error is reported against the rule that raised it.
-            if let Ok(RegoValue::Object(by_rule)) = engine.eval_rule(batch.query.clone()) {
-                return batched(&self.rules, batch, &by_rule);
+            if let Ok(RegoValue::Array(denies)) = engine.eval_rule(batch.query.clone()) {
+                return batched(&self.rules, batch, &denies);
             }
         }
         members
@@ -1043,19 +1042,19 @@ impl Evaluator {
     }
 }
 
-/// The outcomes of a batch's members from its value, `{"<position>": deny, ...}`.
+/// The outcomes of a batch's members from its value, their `deny` sets in order.
 fn batched(
     rules: &[CompiledRule],
     batch: &Batch,
-    by_rule: &regorus::value::Object,
+    denies: &regorus::value::Array,
 ) -> Vec<RuleOutcome> {
     batch
         .members
         .iter()
-        .zip(&batch.keys)
-        .filter_map(|(&position, key)| {
+        .enumerate()
+        .filter_map(|(slot, &position)| {
             let rule = rules.get(position)?;
-            let value = by_rule.get(key).unwrap_or(&RegoValue::Undefined);
+            let value = denies.get(slot).unwrap_or(&RegoValue::Undefined);
             Some((rule.index, findings(value)))
         })
         .collect()
@@ -1228,10 +1227,6 @@ fn batches(rules: &[CompiledRule]) -> Vec<Batch> {
         .into_iter()
         .enumerate()
         .map(|(number, members)| Batch {
-            keys: members
-                .iter()
-                .map(|position| RegoValue::from(position.to_string()))
-                .collect(),
             members,
             query: format!("data.kubeward.batch.b{number}"),
         })
@@ -1240,9 +1235,10 @@ fn batches(rules: &[CompiledRule]) -> Vec<Batch> {
 
 /// The module of the batches, one package for all of them (regorus resolves a reference to
 /// `data` by visiting every module, so each module costs every object some time): per batch an
-/// object of its members' `deny` sets, `b<number> := {"<position>": <deny>, ...}`.
+/// array of its members' `deny` sets in order, `b<number> := [<deny>, ...]`. (An object keyed
+/// by the rules' positions took a binary search per rule and object to read back.)
 ///
-/// An object written out is undefined as a whole if one of its values is: a rule whose `deny`
+/// An array written out is undefined as a whole if one of its items is: a rule whose `deny`
 /// might be undefined (a user's, see [`CompiledRule::always_defined`]) is entered through a
 /// rule of its own, `r<position>`, its `deny` or the empty set. The others are referenced
 /// directly, which spares every object a rule call per rule. (`object.union_n` of one-entry
@@ -1263,19 +1259,17 @@ fn batch_source(batches: &[Batch], rules: &[CompiledRule]) -> String {
     }
     for (number, batch) in batches.iter().enumerate() {
         // One entry per line: regorus refuses lines longer than 1,024 characters.
+        // An item per member, so that the items line up with `Batch::members`.
         let entries: Vec<String> = batch
             .members
             .iter()
-            .filter_map(|&position| {
-                let rule = rules.get(position)?;
-                Some(if rule.always_defined {
-                    format!("\t\"{position}\": {}", rule.query)
-                } else {
-                    format!("\t\"{position}\": r{position}")
-                })
+            .map(|&position| match rules.get(position) {
+                Some(rule) if rule.always_defined => format!("\t{}", rule.query),
+                Some(_) => format!("\tr{position}"),
+                None => "\tset()".to_owned(),
             })
             .collect();
-        source.push_str(&format!("b{number} := {{\n{}\n}}\n\n", entries.join(",\n")));
+        source.push_str(&format!("b{number} := [\n{}\n]\n\n", entries.join(",\n")));
     }
     source
 }
@@ -1561,18 +1555,16 @@ mod tests {
         let engine = evaluator.engine.as_mut().unwrap();
         engine.set_input(json_to_rego(&deployment));
         let value = engine.eval_rule(batch.query.clone()).unwrap();
-        let RegoValue::Object(by_rule) = &value else {
-            panic!("the batch is not an object: {value}");
+        let RegoValue::Array(denies) = &value else {
+            panic!("the batch is not an array: {value}");
         };
-        assert_eq!(by_rule.len(), batch.members.len());
-        assert_eq!(
-            by_rule.get(&RegoValue::from(user.to_string())),
-            Some(&RegoValue::new_set())
-        );
+        assert_eq!(denies.len(), batch.members.len());
+        let slot = batch.members.iter().position(|&m| m == user).unwrap();
+        assert_eq!(denies[slot], RegoValue::new_set());
         // The image is not pinned: a built-in rule's set beside it has a finding.
         assert!(
-            by_rule
-                .values()
+            denies
+                .iter()
                 .any(|value| matches!(value, RegoValue::Set(set) if !set.is_empty())),
             "{value}"
         );
