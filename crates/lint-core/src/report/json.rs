@@ -1,10 +1,7 @@
 //! `--format json`: a documented, versioned shape (see docs/json-format.md) that the CI
 //! formats and the WebAssembly API reuse.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use super::{Report, Summary};
 use crate::diagnostic::{Diagnostic, ObjectRef, RuleRef, Severity};
@@ -30,16 +27,10 @@ struct Diagnostics<'a> {
 
 impl Serialize for Diagnostics<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fragments = Fragments::default();
-        for d in self.report.reported() {
-            fragments
-                .add(self.sources, d)
-                .map_err(serde::ser::Error::custom)?;
-        }
         serializer.collect_seq(
             self.report
                 .reported()
-                .filter_map(|d| diagnostic(self.sources, d, &fragments)),
+                .filter_map(|d| diagnostic(self.sources, d)),
         )
     }
 }
@@ -50,25 +41,23 @@ struct Tool {
     version: &'static str,
 }
 
-/// A diagnostic as the report writes it. The values that findings share (their rule,
-/// object, files, help and documentation link) are JSON text rendered once ([`Fragments`]).
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
-    rule: &'a RawValue,
+    rule: &'a RuleRef,
     severity: Severity,
     message: &'a str,
-    file: &'a RawValue,
+    file: &'a str,
     start: Position,
     end: Position,
-    object: Option<&'a RawValue>,
-    help: Option<&'a RawValue>,
-    url: Option<&'a RawValue>,
+    object: Option<&'a ObjectRef>,
+    help: Option<&'a str>,
+    url: Option<&'a str>,
     related: Vec<Related<'a>>,
 }
 
 #[derive(Serialize)]
 struct Related<'a> {
-    file: &'a RawValue,
+    file: &'a str,
     start: Position,
     end: Position,
     message: Option<&'a str>,
@@ -83,38 +72,25 @@ fn located(sources: &SourceSet, span: Span) -> Option<(&str, Position, Position)
     ))
 }
 
-fn diagnostic<'a>(
-    sources: &'a SourceSet,
-    d: &'a Diagnostic,
-    fragments: &'a Fragments,
-) -> Option<JsonDiagnostic<'a>> {
+fn diagnostic<'a>(sources: &'a SourceSet, d: &'a Diagnostic) -> Option<JsonDiagnostic<'a>> {
     let (file, start, end) = located(sources, d.primary.span)?;
     Some(JsonDiagnostic {
-        rule: fragments.get(Shared::rule(&d.rule))?,
+        rule: &d.rule,
         severity: d.severity,
         message: &d.message,
-        file: fragments.get(Shared::file(file))?,
+        file,
         start,
         end,
-        object: match &d.object {
-            Some(object) => Some(fragments.get(Shared::object(object))?),
-            None => None,
-        },
-        help: match &d.help {
-            Some(help) => Some(fragments.get(Shared::help(help))?),
-            None => None,
-        },
-        url: match &d.url {
-            Some(url) => Some(fragments.get(Shared::url(url))?),
-            None => None,
-        },
+        object: d.object.as_deref(),
+        help: d.help.as_deref(),
+        url: d.url.as_deref(),
         related: d
             .related
             .iter()
             .filter_map(|label| {
                 let (file, start, end) = located(sources, label.span)?;
                 Some(Related {
-                    file: fragments.get(Shared::file(file))?,
+                    file,
                     start,
                     end,
                     message: label.message.as_deref(),
@@ -122,89 +98,6 @@ fn diagnostic<'a>(
             })
             .collect(),
     })
-}
-
-/// A value that findings share, by where it is in memory (its address and length, and what
-/// it is): the findings of a rule share its `RuleRef`, help and link, those of an object its
-/// `ObjectRef`, and the findings in a file its path.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct Shared {
-    what: u8,
-    address: usize,
-    len: usize,
-}
-
-impl Shared {
-    fn rule(rule: &std::sync::Arc<RuleRef>) -> Self {
-        Self::at(0, std::sync::Arc::as_ptr(rule).cast::<u8>(), 0)
-    }
-
-    fn object(object: &std::sync::Arc<ObjectRef>) -> Self {
-        Self::at(1, std::sync::Arc::as_ptr(object).cast::<u8>(), 0)
-    }
-
-    fn help(help: &str) -> Self {
-        Self::at(2, help.as_ptr(), help.len())
-    }
-
-    fn url(url: &str) -> Self {
-        Self::at(3, url.as_ptr(), url.len())
-    }
-
-    fn file(path: &str) -> Self {
-        Self::at(4, path.as_ptr(), path.len())
-    }
-
-    fn at(what: u8, address: *const u8, len: usize) -> Self {
-        Self {
-            what,
-            address: address.addr(),
-            len,
-        }
-    }
-}
-
-/// The JSON text of the values that findings share, each rendered once, as
-/// `to_writer_pretty` renders it as a field of a diagnostic (two levels deep): escaping the
-/// same help text, link and path at every finding took more time than the rest of the
-/// findings' strings.
-#[derive(Default)]
-struct Fragments(HashMap<Shared, Box<RawValue>, foldhash::fast::RandomState>);
-
-impl Fragments {
-    /// Renders the values of `d` not rendered yet.
-    fn add(&mut self, sources: &SourceSet, d: &Diagnostic) -> serde_json::Result<()> {
-        self.render(Shared::rule(&d.rule), &*d.rule)?;
-        if let Some(object) = &d.object {
-            self.render(Shared::object(object), &**object)?;
-        }
-        if let Some(help) = &d.help {
-            self.render(Shared::help(help), &**help)?;
-        }
-        if let Some(url) = &d.url {
-            self.render(Shared::url(url), &**url)?;
-        }
-        for span in std::iter::once(d.primary.span).chain(d.related.iter().map(|l| l.span)) {
-            if let Some(file) = sources.get(span.source) {
-                self.render(Shared::file(file.path()), file.path())?;
-            }
-        }
-        Ok(())
-    }
-
-    fn render<T: Serialize + ?Sized>(&mut self, key: Shared, value: &T) -> serde_json::Result<()> {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(key) {
-            let mut text = Vec::new();
-            nested(&mut text, 3, value)?;
-            let text = String::from_utf8(text).map_err(serde::ser::Error::custom)?;
-            slot.insert(RawValue::from_string(text)?);
-        }
-        Ok(())
-    }
-
-    fn get(&self, key: Shared) -> Option<&RawValue> {
-        self.0.get(&key).map(Box::as_ref)
-    }
 }
 
 /// The report as JSON (pretty-printed, newline-terminated).
@@ -272,13 +165,9 @@ fn write_in_parts(
     for window in reported.chunks(part.saturating_mul(threads)) {
         // Each diagnostic as `,\n    {...}`; the first one's comma is left out below.
         let rendered = crate::lint::par_map(window.chunks(part).collect(), |diagnostics| {
-            let mut fragments = Fragments::default();
-            for d in diagnostics {
-                fragments.add(sources, d)?;
-            }
             let mut text = Vec::new();
             for d in diagnostics {
-                if let Some(d) = diagnostic(sources, d, &fragments) {
+                if let Some(d) = diagnostic(sources, d) {
                     text.extend_from_slice(b",\n    ");
                     nested(&mut text, 2, &d)?;
                 }
@@ -309,7 +198,7 @@ const PART: usize = 256;
 fn nested(
     out: &mut impl std::io::Write,
     level: usize,
-    value: &(impl Serialize + ?Sized),
+    value: &impl Serialize,
 ) -> serde_json::Result<()> {
     let formatter = Nested {
         level,
