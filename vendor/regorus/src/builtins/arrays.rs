@@ -4,7 +4,8 @@
 
 use crate::ast::{Expr, Ref};
 use crate::builtins;
-use crate::builtins::utils::{ensure_args_count, ensure_array, ensure_numeric};
+use crate::builtins::utils::{ensure_args_count, ensure_array, ensure_array_ref, ensure_numeric};
+use alloc::vec::Vec;
 use crate::lexer::Span;
 use crate::Rc;
 use crate::Value;
@@ -20,11 +21,15 @@ pub fn register(m: &mut builtins::BuiltinsMap<&'static str, builtins::BuiltinFcn
 fn concat(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "array.concat";
     ensure_args_count(span, name, params, args, 2)?;
-    let mut v1 = ensure_array(name, &params[0], args[0].clone())?;
-    let mut v2 = ensure_array(name, &params[1], args[1].clone())?;
+    let v1 = ensure_array_ref(name, &params[0], &args[0])?;
+    let v2 = ensure_array_ref(name, &params[1], &args[1])?;
 
-    Rc::make_mut(&mut v1).append(Rc::make_mut(&mut v2));
-    Ok(Value::Array(v1))
+    // One array of the final length, filled from both (the arguments are still held by
+    // the caller, so taking either over would copy it first).
+    let mut joined = Vec::with_capacity(v1.len().saturating_add(v2.len()));
+    joined.extend(v1.iter().cloned());
+    joined.extend(v2.iter().cloned());
+    Ok(Value::from(joined))
 }
 
 fn reverse(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {

@@ -5,7 +5,9 @@
 
 use crate::ast::{Expr, Ref};
 use crate::builtins;
-use crate::builtins::utils::{enforce_limit, ensure_args_count, ensure_array, ensure_object};
+use crate::builtins::utils::{
+    enforce_limit, ensure_args_count, ensure_array, ensure_object, ensure_object_ref,
+};
 use crate::lexer::Span;
 use crate::Rc;
 use crate::Value;
@@ -295,7 +297,7 @@ fn filter(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> R
 fn get(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "object.get";
     ensure_args_count(span, name, params, args, 3)?;
-    let obj = ensure_object(name, &params[0], args[0].clone())?;
+    let obj = ensure_object_ref(name, &params[0], &args[0])?;
     let default = &args[2];
 
     Ok(match &args[1] {
@@ -303,7 +305,7 @@ fn get(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Resu
             let mut v = &args[0];
             for a in keys.iter() {
                 v = &v[a];
-                if v == &Value::Undefined {
+                if matches!(v, Value::Undefined) {
                     v = default;
                     break;
                 }

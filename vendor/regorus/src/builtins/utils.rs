@@ -157,12 +157,35 @@ pub fn ensure_array(fcn: &str, arg: &Expr, v: Value) -> Result<Rc<Array>> {
     })
 }
 
+/// [`ensure_array`] by reference: the array is borrowed, not cloned (a reference count's
+/// increment and decrement).
+pub fn ensure_array_ref<'a>(fcn: &str, arg: &Expr, v: &'a Value) -> Result<&'a Rc<Array>> {
+    Ok(match v {
+        Value::Array(a) => a,
+        _ => {
+            let span = arg.span();
+            bail!(span.error(format!("`{fcn}` expects array argument. Got `{v}` instead").as_str()))
+        }
+    })
+}
+
 pub fn ensure_set(fcn: &str, arg: &Expr, v: Value) -> Result<Rc<Set>> {
     Ok(match v {
         Value::Set(s) => s,
         _ => {
             let span = arg.span();
             bail!(span.error(format!("`{fcn}` expects set argument. Got `{v}` instead").as_str()))
+        }
+    })
+}
+
+/// [`ensure_object`] by reference: the object is borrowed, not cloned.
+pub fn ensure_object_ref<'a>(fcn: &str, arg: &Expr, v: &'a Value) -> Result<&'a Rc<Object>> {
+    Ok(match v {
+        Value::Object(o) => o,
+        _ => {
+            let span = arg.span();
+            bail!(span.error(format!("`{fcn}` expects object argument. Got `{v}` instead").as_str()))
         }
     })
 }

@@ -25,7 +25,73 @@ impl RegoVM {
         program: &Program,
         instruction: Instruction,
     ) -> Result<InstructionOutcome> {
-        self.execute_load_and_move(program, instruction)
+        use Instruction::*;
+        // Each instruction goes straight to its group's handler. The handlers also pass
+        // what is not theirs on to the next group, but going down that chain costs a call
+        // and a stack frame per group passed: a `ChainedIndex` went through four.
+        match instruction {
+            Load { .. }
+            | LoadTrue { .. }
+            | LoadFalse { .. }
+            | LoadNull { .. }
+            | LoadBool { .. }
+            | LoadData { .. }
+            | LoadInput { .. }
+            | LoadContext { .. }
+            | LoadMetadata { .. }
+            | Move { .. }
+            | Add { .. }
+            | Sub { .. }
+            | Mul { .. }
+            | Div { .. }
+            | Mod { .. }
+            | Eq { .. }
+            | Ne { .. }
+            | Lt { .. }
+            | Le { .. }
+            | Gt { .. }
+            | Ge { .. }
+            | And { .. }
+            | Or { .. }
+            | Not { .. }
+            | AssertEq { .. }
+            | Guard { .. }
+            | ReturnUndefinedIfNotTrue { .. }
+            | CoalesceUndefinedToNull { .. } => self.execute_load_and_move(program, instruction),
+            BuiltinCall { .. }
+            | HostAwait { .. }
+            | FunctionCall { .. }
+            | Return { .. }
+            | CallRule { .. }
+            | RuleInit { .. }
+            | DestructuringSuccess {}
+            | RuleReturn {} => self.execute_call_instruction(program, instruction),
+            ObjectSet { .. }
+            | ObjectCreate { .. }
+            | Index { .. }
+            | IndexLiteral { .. }
+            | ArrayNew { .. }
+            | ArrayPush { .. }
+            | ArrayPushDefined { .. }
+            | ArrayCreate { .. }
+            | SetNew { .. }
+            | SetAdd { .. }
+            | SetCreate { .. }
+            | Contains { .. }
+            | Count { .. } => self.execute_collection_instruction(program, instruction),
+            LoopStart { .. } | LoopNext { .. } | AnyOfNext { .. } | Halt {} => {
+                self.execute_loop_instruction(program, instruction)
+            }
+            ChainedIndex { .. }
+            | VirtualDataDocumentLookup { .. }
+            | ComprehensionBegin { .. }
+            | ComprehensionYield { .. }
+            | ComprehensionEnd {} => self.execute_virtual_instruction(program, instruction),
+            PolicyCondition { .. }
+            | LogicalBlockStart { .. }
+            | AllOfNext { .. }
+            | LogicalBlockEnd { .. } => self.execute_policy_instruction(program, instruction),
+        }
     }
 
     fn execute_load_and_move(
@@ -98,7 +164,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -111,7 +177,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -124,7 +190,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -137,7 +203,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -150,7 +216,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -174,7 +240,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -186,7 +252,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -198,7 +264,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -219,7 +285,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -240,7 +306,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -261,7 +327,7 @@ impl RegoVM {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
 
-                if a == &Value::Undefined || b == &Value::Undefined {
+                if matches!(a, Value::Undefined) || matches!(b, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -282,7 +348,7 @@ impl RegoVM {
                 let left_value = self.get_register(left)?;
                 let right_value = self.get_register(right)?;
 
-                if left_value == &Value::Undefined || right_value == &Value::Undefined {
+                if matches!(left_value, Value::Undefined) || matches!(right_value, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -304,7 +370,7 @@ impl RegoVM {
                 let left_value = self.get_register(left)?;
                 let right_value = self.get_register(right)?;
 
-                if left_value == &Value::Undefined || right_value == &Value::Undefined {
+                if matches!(left_value, Value::Undefined) || matches!(right_value, Value::Undefined) {
                     self.set_register(dest, Value::Undefined)?;
                     return Ok(InstructionOutcome::Continue);
                 }
@@ -335,7 +401,7 @@ impl RegoVM {
             AssertEq { left, right } => {
                 let a = self.get_register(left)?;
                 let b = self.get_register(right)?;
-                let passed = a != &Value::Undefined && b != &Value::Undefined && a == b;
+                let passed = !matches!(a, Value::Undefined) && !matches!(b, Value::Undefined) && a == b;
                 self.handle_condition(passed)?;
                 Ok(InstructionOutcome::Continue)
             }
@@ -376,6 +442,7 @@ impl RegoVM {
         }
     }
 
+    #[inline(never)]
     fn execute_call_instruction(
         &mut self,
         program: &Program,
@@ -437,6 +504,7 @@ impl RegoVM {
         }
     }
 
+    #[inline(never)]
     fn execute_collection_instruction(
         &mut self,
         program: &Program,
@@ -611,7 +679,7 @@ impl RegoVM {
                 // `field('alias[*].property')` collection semantics where
                 // absent nested properties are excluded from the collected
                 // array.
-                if self.get_register(value)? == &Value::Undefined {
+                if matches!(self.get_register(value)?, Value::Undefined) {
                     return Ok(InstructionOutcome::Continue);
                 }
 
@@ -765,6 +833,7 @@ impl RegoVM {
         }
     }
 
+    #[inline(never)]
     fn execute_loop_instruction(
         &mut self,
         program: &Program,
@@ -1101,6 +1170,7 @@ impl RegoVM {
         }
     }
 
+    #[inline(never)]
     fn execute_virtual_instruction(
         &mut self,
         program: &Program,
@@ -1118,7 +1188,10 @@ impl RegoVM {
                         available: program.instruction_data.chained_index_params.len(),
                     })?;
 
-                let mut current_value = self.get_register(params.root)?.clone();
+                // The path is followed by reference: only the value found is cloned, not
+                // every value and key on the way (each clone a reference count's
+                // increment and decrement).
+                let mut current_value = self.get_register(params.root)?;
 
                 for component in &params.path_components {
                     let key_value = match *component {
@@ -1128,18 +1201,18 @@ impl RegoVM {
                             .ok_or_else(|| VmError::LiteralIndexOutOfBounds {
                                 index: idx,
                                 pc: self.pc,
-                            })?
-                            .clone(),
-                        LiteralOrRegister::Register(reg) => self.get_register(reg)?.clone(),
+                            })?,
+                        LiteralOrRegister::Register(reg) => self.get_register(reg)?,
                     };
 
-                    current_value = current_value[&key_value].clone();
+                    current_value = &current_value[key_value];
 
-                    if current_value == Value::Undefined {
+                    if matches!(*current_value, Value::Undefined) {
                         break;
                     }
                 }
 
+                let current_value = current_value.clone();
                 self.set_register(params.dest, current_value)?;
                 Ok(InstructionOutcome::Continue)
             }

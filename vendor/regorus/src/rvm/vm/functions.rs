@@ -82,7 +82,7 @@ impl RegoVM {
             });
         }
 
-        if args.iter().any(|a| a == &Value::Undefined) {
+        if args.iter().any(|a| matches!(a, Value::Undefined)) {
             self.cached_builtin_args = args;
             self.set_register(params.dest, Value::Undefined)?;
             self.memory_check()?;
@@ -103,18 +103,11 @@ impl RegoVM {
         let cache_name = builtins::must_cache(builtin_info.name.as_str());
         let dest = params.dest;
 
-        self.ensure_dummy_exprs(args.len())?;
-        let dummy_span = self.get_dummy_span()?.clone();
-        // Take the dummy_exprs vec out of self so we can pass it to the builtin
-        // while still calling &mut self methods afterwards.
-        let dummy_exprs = core::mem::take(&mut self.dummy_exprs);
-
         if let Some(name) = cache_name {
             if let Some(entries) = self.builtins_cache.get(name) {
                 for entry in entries {
                     if entry.0.as_slice() == args.as_slice() {
                         let cached = entry.1.clone();
-                        self.dummy_exprs = dummy_exprs;
                         self.cached_builtin_args = args;
                         self.set_register(dest, cached)?;
                         self.memory_check()?;
@@ -124,32 +117,41 @@ impl RegoVM {
             }
         }
 
-        let result = match builtin_fn(
-            &dummy_span,
-            dummy_exprs.get(..args.len()).unwrap_or(&[]),
-            &args,
-            self.strict_builtin_errors,
-        ) {
+        self.ensure_dummy_exprs(args.len())?;
+        self.get_dummy_span()?;
+        // The dummy span and expressions are taken out of the machine for the call (and
+        // put back after it), so that neither is cloned: a span's clone is a reference
+        // count's increment and decrement.
+        let dummy_span = self.dummy_span.take();
+        let dummy_exprs = core::mem::take(&mut self.dummy_exprs);
+        let called = match dummy_span.as_ref() {
+            Some(span) => builtin_fn(
+                span,
+                dummy_exprs.get(..args.len()).unwrap_or(&[]),
+                &args,
+                self.strict_builtin_errors,
+            ),
+            None => Err(anyhow::anyhow!("dummy span not initialized")),
+        };
+        self.dummy_span = dummy_span;
+        self.dummy_exprs = dummy_exprs;
+
+        let result = match called {
             Ok(value) => value,
             // Resource-limit errors must always propagate, even in non-strict
             // mode, to prevent `not builtin(...)` from silently flipping to true.
             Err(e) if !self.strict_builtin_errors => {
                 if e.downcast_ref::<crate::LimitError>().is_some() {
-                    self.dummy_exprs = dummy_exprs;
                     self.cached_builtin_args = args;
                     return Err(e.into());
                 }
                 Value::Undefined
             }
             Err(err) => {
-                self.dummy_exprs = dummy_exprs;
                 self.cached_builtin_args = args;
                 return Err(err.into());
             }
         };
-
-        // Put dummy_exprs back for reuse.
-        self.dummy_exprs = dummy_exprs;
 
         if let Some(name) = cache_name {
             // Move args into the cache. The now-empty (zero-capacity) Vec is

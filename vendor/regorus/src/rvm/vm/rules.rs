@@ -132,7 +132,7 @@ impl RegoVM {
                     Ok(_) => {
                         if matches!(rule_info.rule_type, RuleType::Complete) || is_function_call {
                             let current_result = self.get_register(result_reg)?;
-                            if *current_result != Value::Undefined {
+                            if !matches!(*current_result, Value::Undefined) {
                                 if let Some(ref expected) = first_successful_result {
                                     if expected != current_result {
                                         rule_failed_due_to_inconsistency = true;
@@ -168,7 +168,7 @@ impl RegoVM {
                         // if it has one, is evaluated next.
                         let failed = (matches!(rule_info.rule_type, RuleType::Complete)
                             || is_function_call)
-                            && *self.get_register(result_reg)? == Value::Undefined;
+                            && matches!(*self.get_register(result_reg)?, Value::Undefined);
                         if !failed
                             && (!matches!(
                                 rule_info.rule_type,
@@ -357,7 +357,7 @@ impl RegoVM {
 
         // The value is set once, and cloned only for the cache of a non-function rule.
         let mut value = result_from_rule;
-        if value == Value::Undefined && !rule_failed_due_to_inconsistency {
+        if matches!(value, Value::Undefined) && !rule_failed_due_to_inconsistency {
             match call_context.rule_type {
                 RuleType::PartialSet => value = Value::new_set(),
                 RuleType::PartialObject => value = Value::new_object(),
@@ -777,7 +777,7 @@ impl RegoVM {
                 .cloned()
                 .unwrap_or(Value::Undefined);
 
-            if current_result != Value::Undefined {
+            if !matches!(current_result, Value::Undefined) {
                 if let Some(ref expected) = frame_data.accumulated_result {
                     if *expected != current_result {
                         frame_data.rule_failed_due_to_inconsistency = true;
@@ -878,7 +878,7 @@ impl RegoVM {
 
         let needs_default = parent_registers
             .get(dest_idx)
-            .is_some_and(|value| *value == Value::Undefined);
+            .is_some_and(|value| matches!(*value, Value::Undefined));
 
         if needs_default && !rule_failed_due_to_inconsistency {
             match rule_type {
