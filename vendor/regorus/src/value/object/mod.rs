@@ -32,6 +32,9 @@ use crate::value::Value;
 pub use cursor::ObjectCursor;
 pub use iter::{IntoIter, Iter, IterMut};
 
+/// Objects of at most this many entries are looked up by scanning for a string key.
+const SCANNED_OBJECT_LEN: usize = 16;
+
 /// Opaque, ordered key-value map keyed by [`Value`].
 ///
 /// Backed by a three-variant representation: empty objects use zero-allocation
@@ -113,9 +116,19 @@ impl Object {
     pub fn get(&self, key: &Value) -> Option<&Value> {
         match &self.repr {
             Repr::Empty => None,
-            Repr::Frozen(v) => match v.binary_search_by(|(k, _)| k.cmp(key)) {
-                Ok(i) => Some(&v[i].1),
-                Err(_) => None,
+            // A string key in a small object (most of a Kubernetes object's maps) is found
+            // by scanning: lengths tell most keys apart without reading them, where every
+            // step of a binary search orders two strings by their bytes. Keys are unique and
+            // only a string equals a string, so the entry found is the one the search finds.
+            Repr::Frozen(v) => match key {
+                Value::String(wanted) if v.len() <= SCANNED_OBJECT_LEN => v
+                    .iter()
+                    .find(|(k, _)| matches!(k, Value::String(s) if **s == **wanted))
+                    .map(|(_, value)| value),
+                _ => match v.binary_search_by(|(k, _)| k.cmp(key)) {
+                    Ok(i) => Some(&v[i].1),
+                    Err(_) => None,
+                },
             },
             Repr::BTree(m) => m.get(key),
         }
