@@ -315,7 +315,9 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
     let fmt = ensure_string(name, &params[0], &args[0])?;
     let args = ensure_array(name, &params[1], args[1].clone())?;
 
-    let mut s = String::default();
+    // Room for the format and a short value per argument, so that the string is not grown
+    // (and copied) again and again as it is written character by character.
+    let mut s = String::with_capacity(fmt.len().saturating_add(args.len().saturating_mul(24)));
     let mut args_idx = 0usize;
     let mut chars = fmt.chars().peekable();
     let args_span = params[1].span();

@@ -172,7 +172,14 @@ impl RegoVM {
                 }
             })?;
 
-            match self.execute_instruction(&program, instruction)? {
+            let outcome = self.execute_instruction(program, instruction);
+            // Most instructions continue: that is checked first, without moving the
+            // outcome out of its `Result`.
+            if matches!(outcome, Ok(InstructionOutcome::Continue)) {
+                self.pc = self.pc.saturating_add(1);
+                continue;
+            }
+            match outcome? {
                 InstructionOutcome::Continue => {
                     self.pc = self.pc.saturating_add(1);
                 }
