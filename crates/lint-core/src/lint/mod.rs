@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, Label, ObjectRef, RuleRef, Severity};
 use crate::objects::{InvalidObject, Object, objects_of};
 use crate::report::Report;
 use crate::rules::{
-    Catalog, Outcomes, Program, ProgramId, RawFinding, Rule, RuleOutcome, core_ids, to_rego,
+    Catalog, Keys, Outcomes, Program, ProgramId, RawFinding, Rule, RuleOutcome, core_ids, to_rego,
 };
 use crate::schema::Checked;
 use crate::source::{Role, SourceFile, SourceId, SourceSet, Span, TextRange};
@@ -161,8 +161,8 @@ impl Linter {
         // `keep_trees_up_to`, memory stays proportional to the objects' values alone.
         let source_bytes: usize = files.iter().map(|(_, file)| file.text().len()).sum();
         let keep_trees = cache.is_some() || source_bytes <= keep_trees_up_to;
-        let parsed: Vec<FileOutcome> = par_map(files, |(id, file)| {
-            self.read_file(sources, id, file, keep_trees)
+        let parsed: Vec<FileOutcome> = par_map_init(files, Keys::default, |keys, (id, file)| {
+            self.read_file(sources, id, file, keep_trees, keys)
         });
 
         // Every finding of the run ends up in one vector, which is sorted; built from the
@@ -370,6 +370,7 @@ impl Linter {
         id: SourceId,
         file: &SourceFile,
         keep_trees: bool,
+        keys: &mut Keys,
     ) -> FileOutcome {
         let mut outcome = FileOutcome::default();
         let text = file.text();
@@ -433,7 +434,7 @@ impl Linter {
             .into_iter()
             .zip(places)
             .map(|(mut object, (document_range, item))| {
-                let value = to_rego(&object.node);
+                let value = to_rego(&object.node, keys);
                 let ignores = object
                     .annotations(suppress::ANNOTATION)
                     .filter_map(|node| Some((node.range, node.as_str()?.to_owned())))
@@ -1182,7 +1183,17 @@ mod tests {
         let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
         let mut objects = Vec::new();
         for (id, file) in sources.iter() {
-            objects.extend(linter.read_file(&sources, id, file, false).objects);
+            objects.extend(
+                linter
+                    .read_file(
+                        &sources,
+                        id,
+                        file,
+                        false,
+                        &mut crate::rules::Keys::default(),
+                    )
+                    .objects,
+            );
         }
         assert!(objects.len() > 500, "{}", objects.len());
         let inventory = linter.inventory(&objects);

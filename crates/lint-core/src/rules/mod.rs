@@ -14,7 +14,7 @@ pub use doc::{catalog_entry, markdown};
 pub use engine::{MACHINE_THRESHOLD, RuleEngine};
 pub(crate) use engine::{Outcomes, Program, ProgramId, RawFinding, RuleOutcome};
 pub use meta::{RuleError, RuleMeta, default_params, parse_metadata};
-pub(crate) use value::to_rego;
+pub(crate) use value::{Keys, to_rego};
 
 use std::collections::HashMap;
 
