@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::pretty::Pretty;
 use super::{Report, Summary};
 use crate::diagnostic::{Diagnostic, ObjectRef, RuleRef, Severity};
 use crate::source::{Position, SourceSet, Span};
@@ -61,6 +62,83 @@ struct Related<'a> {
     start: Position,
     end: Position,
     message: Option<&'a str>,
+}
+
+impl JsonDiagnostic<'_> {
+    /// Writes the diagnostic as its derived `Serialize` does through serde_json's pretty
+    /// printer.
+    fn write(&self, out: &mut Pretty) {
+        out.open(b'{');
+        out.key(true, "rule");
+        out.open(b'{');
+        out.key(true, "id");
+        out.string(&self.rule.id);
+        out.key(false, "name");
+        out.string(&self.rule.name);
+        out.close(b'}', true);
+        out.key(false, "severity");
+        out.string(self.severity.as_str());
+        out.key(false, "message");
+        out.string(self.message);
+        out.key(false, "file");
+        out.string(self.file);
+        out.key(false, "start");
+        position(out, self.start);
+        out.key(false, "end");
+        position(out, self.end);
+        out.key(false, "object");
+        match self.object {
+            Some(object) => {
+                out.open(b'{');
+                out.key(true, "apiVersion");
+                out.string(&object.api_version);
+                out.key(false, "kind");
+                out.string(&object.kind);
+                if let Some(namespace) = &object.namespace {
+                    out.key(false, "namespace");
+                    out.string(namespace);
+                }
+                if let Some(name) = &object.name {
+                    out.key(false, "name");
+                    out.string(name);
+                }
+                out.close(b'}', true);
+            }
+            None => out.null(),
+        }
+        out.key(false, "help");
+        out.optional_string(self.help);
+        out.key(false, "url");
+        out.optional_string(self.url);
+        out.key(false, "related");
+        out.open(b'[');
+        for (index, related) in self.related.iter().enumerate() {
+            out.element(index == 0);
+            out.open(b'{');
+            out.key(true, "file");
+            out.string(related.file);
+            out.key(false, "start");
+            position(out, related.start);
+            out.key(false, "end");
+            position(out, related.end);
+            out.key(false, "message");
+            out.optional_string(related.message);
+            out.close(b'}', true);
+        }
+        out.close(b']', !self.related.is_empty());
+        out.close(b'}', true);
+    }
+}
+
+fn position(out: &mut Pretty, position: Position) {
+    out.open(b'{');
+    out.key(true, "line");
+    out.number(position.line);
+    out.key(false, "column");
+    out.number(position.column);
+    out.key(false, "offset");
+    out.number(position.offset);
+    out.close(b'}', true);
 }
 
 fn located(sources: &SourceSet, span: Span) -> Option<(&str, Position, Position)> {
@@ -133,27 +211,41 @@ fn write_json_from(
     // through `dyn Write`.
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
     let document = document(report, sources);
-    if cfg!(feature = "parallel") && report.diagnostics.len() >= parallel_from {
-        write_in_parts(&document, &mut buffered, part)?;
-    } else {
-        serde_json::to_writer_pretty(&mut buffered, &document)?;
-    }
+    let parallel = cfg!(feature = "parallel") && report.diagnostics.len() >= parallel_from;
+    write_document(&document, &mut buffered, parallel, part)?;
     std::io::Write::write_all(&mut buffered, b"\n")?;
     std::io::Write::flush(&mut buffered)
 }
 
-/// `serde_json::to_writer_pretty` of the document, with the diagnostics rendered in parts by
-/// the run's threads: the same bytes. Parts are rendered a few at a time, one per thread,
-/// and written before the next ones, so that the text is never all in memory (66 MB at
-/// 10,000 objects).
-fn write_in_parts(
+/// `serde_json::to_writer_pretty` of the document, the diagnostics written by hand (see
+/// [`pretty`](super::pretty)): the same bytes. With `parallel`, the diagnostics are rendered in
+/// parts by the run's threads, a few parts at a time, one per thread, and written before the
+/// next ones, so that the text is never all in memory (66 MB at 10,000 objects).
+fn write_document(
     document: &Document,
     out: &mut impl std::io::Write,
+    parallel: bool,
     part: usize,
 ) -> std::io::Result<()> {
     let reported: Vec<&Diagnostic> = document.diagnostics.report.reported().collect();
     let sources = document.diagnostics.sources;
-    let threads = crate::lint::threads().max(1);
+    let threads = if parallel {
+        crate::lint::threads().max(1)
+    } else {
+        1
+    };
+    let render = |diagnostics: &[&Diagnostic]| {
+        let mut text = Vec::new();
+        for d in diagnostics {
+            if let Some(d) = diagnostic(sources, d) {
+                // Each diagnostic as `,\n    {...}`; the first one's comma is left out below.
+                let mut pretty = Pretty::new(&mut text, 2);
+                pretty.element(false);
+                d.write(&mut pretty);
+            }
+        }
+        text
+    };
 
     out.write_all(b"{\n  \"version\": ")?;
     serde_json::to_writer(&mut *out, &document.version)?;
@@ -163,19 +255,12 @@ fn write_in_parts(
     let mut first = true;
     let part = part.max(1);
     for window in reported.chunks(part.saturating_mul(threads)) {
-        // Each diagnostic as `,\n    {...}`; the first one's comma is left out below.
-        let rendered = crate::lint::par_map(window.chunks(part).collect(), |diagnostics| {
-            let mut text = Vec::new();
-            for d in diagnostics {
-                if let Some(d) = diagnostic(sources, d) {
-                    text.extend_from_slice(b",\n    ");
-                    nested(&mut text, 2, &d)?;
-                }
-            }
-            Ok::<_, serde_json::Error>(text)
-        });
+        let rendered = if parallel {
+            crate::lint::par_map(window.chunks(part).collect(), render)
+        } else {
+            vec![render(window)]
+        };
         for text in rendered {
-            let text = text?;
             let text = match text.split_first() {
                 Some((_comma, rest)) if first => rest,
                 _ => &text,
@@ -327,7 +412,7 @@ fn document<'a>(report: &'a Report, sources: &'a SourceSet) -> Document<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::write_json_from;
+    use super::{document, write_json_from};
     use crate::{Catalog, Config, Linter, SourceFile, SourceSet};
 
     fn written(
@@ -341,8 +426,14 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
-    /// Written in parts or whole, the report is the same bytes: findings with related
-    /// locations, a suppressed one, strings with escapes, several files, and no findings.
+    /// serde_json's pretty printer's text of the report's derived `Serialize`.
+    fn serialized(report: &crate::Report, sources: &SourceSet) -> String {
+        serde_json::to_string_pretty(&document(report, sources)).unwrap() + "\n"
+    }
+
+    /// Written in parts or whole, the report is serde_json's text of it, byte for byte:
+    /// findings with related locations, a suppressed one, objects without a namespace,
+    /// strings with escapes, several files, and no findings.
     #[test]
     fn a_report_written_in_parts_is_the_report_written_whole() {
         let mut sources = SourceSet::new();
@@ -354,6 +445,11 @@ mod tests {
             "b.yaml",
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\nspec:\n  template:\n    spec:\n      hostNetwork: true\n      containers: [{name: b, image: busybox, securityContext: {privileged: true}}]\n",
         ));
+        // A role bound twice: its findings have two related locations.
+        sources.add(SourceFile::new(
+            "c.yaml",
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: [{apiGroups: [''], resources: [secrets], verbs: [get, list]}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: one}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}\nsubjects: [{kind: ServiceAccount, name: a, namespace: default}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: two}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}\nsubjects: [{kind: ServiceAccount, name: b, namespace: default}]\n",
+        ));
         let config = Config {
             select: Some(vec!["all".to_owned()]),
             ..Config::default()
@@ -363,7 +459,29 @@ mod tests {
         assert!(report.diagnostics.len() > 20);
         assert!(report.diagnostics.iter().any(|d| !d.related.is_empty()));
         assert!(report.diagnostics.iter().any(|d| d.suppressed.is_some()));
+        assert!(report.diagnostics.iter().any(|d| d.related.len() > 1));
+        // What the rules above do not write: no help, url or object, an object in a
+        // namespace, a related location without a message, control characters.
+        let mut report = report;
+        let mut odd = report.diagnostics[0].clone();
+        odd.help = None;
+        odd.url = None;
+        odd.object = None;
+        odd.message = "tab\t, \u{1}, \u{7f}, é, \"quoted\" \\".to_owned();
+        let mut other = odd.clone();
+        other.object = Some(std::sync::Arc::new(crate::diagnostic::ObjectRef {
+            api_version: "v1".to_owned(),
+            kind: "Pod".to_owned(),
+            namespace: Some("web".to_owned()),
+            name: None,
+        }));
+        other.related = vec![crate::diagnostic::Label {
+            span: odd.primary.span,
+            message: None,
+        }];
+        report.diagnostics.extend([odd, other]);
         let whole = written(&report, &sources, usize::MAX, 1);
+        assert_eq!(whole, serialized(&report, &sources));
         // One part, then several windows of parts of one and of three diagnostics.
         for part in [usize::MAX, 1, 3] {
             assert_eq!(
@@ -380,6 +498,10 @@ mod tests {
         assert_eq!(
             written(&nothing, &empty, 0, 1),
             written(&nothing, &empty, usize::MAX, 1)
+        );
+        assert_eq!(
+            written(&nothing, &empty, 0, 1),
+            serialized(&nothing, &empty)
         );
     }
 }

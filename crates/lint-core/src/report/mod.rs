@@ -9,6 +9,7 @@ mod human;
 mod json;
 mod junit;
 mod paths;
+mod pretty;
 mod sarif;
 mod xml;
 
