@@ -1275,13 +1275,23 @@ fn batch_source(batches: &[Batch], rules: &[CompiledRule]) -> String {
 }
 
 fn findings(value: &RegoValue) -> Result<Vec<RawFinding>, String> {
-    let items: Vec<&RegoValue> = match value {
-        RegoValue::Undefined | RegoValue::Null => return Ok(Vec::new()),
-        RegoValue::Set(set) => set.iter().collect(),
-        RegoValue::Array(array) => array.iter().collect(),
-        other => return Err(format!("`deny` must be a set of findings, got {other}")),
-    };
-    items.into_iter().map(finding).collect()
+    match value {
+        RegoValue::Undefined | RegoValue::Null => Ok(Vec::new()),
+        RegoValue::Set(set) => findings_of(set.iter(), set.len()),
+        RegoValue::Array(array) => findings_of(array.iter(), array.len()),
+        other => Err(format!("`deny` must be a set of findings, got {other}")),
+    }
+}
+
+fn findings_of<'a>(
+    items: impl Iterator<Item = &'a RegoValue>,
+    len: usize,
+) -> Result<Vec<RawFinding>, String> {
+    let mut all = Vec::with_capacity(len);
+    for item in items {
+        all.push(finding(item)?);
+    }
+    Ok(all)
 }
 
 fn finding(value: &RegoValue) -> Result<RawFinding, String> {
@@ -1290,19 +1300,23 @@ fn finding(value: &RegoValue) -> Result<RawFinding, String> {
             "a finding must be an object with `msg` and `path`, got {value}"
         ));
     };
-    for key in fields.keys() {
+    // One pass over the fields, rather than a lookup of each (a key made for every lookup).
+    let (mut msg, mut path_value, mut related_value) = (None, None, None);
+    for (key, value) in fields.iter() {
         match key.as_string().map(|s| &**s) {
-            Ok("msg" | "path" | "related") => {}
+            Ok("msg") => msg = Some(value),
+            Ok("path") => path_value = Some(value),
+            Ok("related") => related_value = Some(value),
             _ => return Err(format!("a finding has an unknown field {key}")),
         }
     }
-    let msg = string_field(fields, "msg")?.ok_or("a finding has no `msg`")?;
-    let path = path(
-        fields
-            .get(&RegoValue::from("path"))
-            .ok_or("a finding has no `path`")?,
-    )?;
-    let related = match fields.get(&RegoValue::from("related")) {
+    let msg = match msg {
+        None | Some(RegoValue::Undefined) => return Err("a finding has no `msg`".to_owned()),
+        Some(RegoValue::String(s)) => s.to_string(),
+        Some(other) => return Err(format!("`msg` must be a string, got {other}")),
+    };
+    let path = path(path_value.ok_or("a finding has no `path`")?)?;
+    let related = match related_value {
         None => Vec::new(),
         Some(RegoValue::Array(items)) => related_all(items.iter())?,
         Some(RegoValue::Set(items)) => related_all(items.iter())?,
@@ -1369,21 +1383,25 @@ fn path(value: &RegoValue) -> Result<Vec<PathSegment>, String> {
     let RegoValue::Array(items) = value else {
         return Err(format!("`path` must be an array, got {value}"));
     };
-    items
-        .iter()
-        .map(|item| match item {
-            RegoValue::String(s) => Ok(PathSegment::Key(s.to_string())),
+    // Collected from `Result`s, the vector would not know its length and grow as it fills.
+    let mut path = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        path.push(match item {
+            RegoValue::String(s) => PathSegment::Key(s.to_string()),
             RegoValue::Number(_) => item
                 .as_u64()
                 .ok()
                 .and_then(|n| usize::try_from(n).ok())
                 .map(PathSegment::Index)
-                .ok_or_else(|| format!("`path` index {item} is not a natural number")),
-            other => Err(format!(
-                "`path` items must be strings or indexes, got {other}"
-            )),
-        })
-        .collect()
+                .ok_or_else(|| format!("`path` index {item} is not a natural number"))?,
+            other => {
+                return Err(format!(
+                    "`path` items must be strings or indexes, got {other}"
+                ));
+            }
+        });
+    }
+    Ok(path)
 }
 
 #[cfg(test)]
