@@ -95,6 +95,7 @@ pub fn parse(text: &str) -> ParsedFile {
         text,
         out: ParsedFile::default(),
         doc: None,
+        spare: Spare::default(),
     };
     if text.len() > crate::MAX_FILE_BYTES {
         builder.out.errors.push(YamlError {
@@ -113,6 +114,25 @@ struct Builder<'a> {
     text: &'a str,
     out: ParsedFile,
     doc: Option<DocState>,
+    /// The vectors of closed collections, emptied, for the next ones to fill: a collection's
+    /// node gets a vector of exactly its length. Filled by pushes, the vectors had room for
+    /// up to twice their entries (4.2 entries' room for 2.3 entries on average in the 10k
+    /// scale set), which the trees keep for the whole run.
+    spare: Spare,
+}
+
+#[derive(Default)]
+struct Spare {
+    items: Vec<Vec<Node>>,
+    entries: Vec<Vec<Entry>>,
+    merged: Vec<Vec<bool>>,
+}
+
+/// `filled`'s elements in a vector of their number, and `filled`, emptied, back in `spare`.
+fn exact<T>(mut filled: Vec<T>, spare: &mut Vec<Vec<T>>) -> Vec<T> {
+    let exact = filled.drain(..).collect();
+    spare.push(filled);
+    exact
 }
 
 struct DocState {
@@ -262,25 +282,28 @@ impl Builder<'_> {
                     .map_err(invalid)?;
             }
             Event::SequenceStart(_, anchor, _) => {
+                let items = self.spare.items.pop().unwrap_or_default();
                 self.open(
                     Frame::Seq {
                         start: range.start,
                         end: range.end,
                         anchor,
-                        items: Vec::new(),
+                        items,
                     },
                     range,
                 )
                 .map_err(invalid)?;
             }
             Event::MappingStart(_, anchor, _) => {
+                let entries = self.spare.entries.pop().unwrap_or_default();
+                let merged = self.spare.merged.pop().unwrap_or_default();
                 self.open(
                     Frame::Map {
                         start: range.start,
                         end: range.end,
                         anchor,
-                        entries: Vec::new(),
-                        merged: Vec::new(),
+                        entries,
+                        merged,
                         pending: None,
                         index: None,
                     },
@@ -304,7 +327,7 @@ impl Builder<'_> {
                     } => (
                         Node::new(
                             TextRange::new(start, end.max(flow_end(self.text, range))),
-                            Value::Seq(items),
+                            Value::Seq(exact(items, &mut self.spare.items)),
                         ),
                         anchor,
                     ),
@@ -313,14 +336,19 @@ impl Builder<'_> {
                         end,
                         anchor,
                         entries,
+                        mut merged,
                         ..
-                    } => (
-                        Node::new(
-                            TextRange::new(start, end.max(flow_end(self.text, range))),
-                            Value::Map(entries),
-                        ),
-                        anchor,
-                    ),
+                    } => {
+                        merged.clear();
+                        self.spare.merged.push(merged);
+                        (
+                            Node::new(
+                                TextRange::new(start, end.max(flow_end(self.text, range))),
+                                Value::Map(exact(entries, &mut self.spare.entries)),
+                            ),
+                            anchor,
+                        )
+                    }
                 };
                 self.complete(node, anchor, false).map_err(invalid)?;
             }
