@@ -130,7 +130,8 @@ struct Spare {
 
 /// `filled`'s elements in a vector of their number, and `filled`, emptied, back in `spare`.
 fn exact<T>(mut filled: Vec<T>, spare: &mut Vec<Vec<T>>) -> Vec<T> {
-    let exact = filled.drain(..).collect();
+    let mut exact = Vec::with_capacity(filled.len());
+    exact.append(&mut filled);
     spare.push(filled);
     exact
 }

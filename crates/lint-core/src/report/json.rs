@@ -80,12 +80,7 @@ impl JsonDiagnostic<'_> {
         out.string(self.severity.as_str());
         out.key(false, "message");
         out.string(self.message);
-        out.key(false, "file");
-        out.string(self.file);
-        out.key(false, "start");
-        position(out, self.start);
-        out.key(false, "end");
-        position(out, self.end);
+        location(out, false, self.file, self.start, self.end);
         out.key(false, "object");
         match self.object {
             Some(object) => {
@@ -115,12 +110,7 @@ impl JsonDiagnostic<'_> {
         for (index, related) in self.related.iter().enumerate() {
             out.element(index == 0);
             out.open(b'{');
-            out.key(true, "file");
-            out.string(related.file);
-            out.key(false, "start");
-            position(out, related.start);
-            out.key(false, "end");
-            position(out, related.end);
+            location(out, true, related.file, related.start, related.end);
             out.key(false, "message");
             out.optional_string(related.message);
             out.close(b'}', true);
@@ -128,6 +118,16 @@ impl JsonDiagnostic<'_> {
         out.close(b']', !self.related.is_empty());
         out.close(b'}', true);
     }
+}
+
+/// `"file": ..., "start": {...}, "end": {...}`.
+fn location(out: &mut Pretty, first: bool, file: &str, start: Position, end: Position) {
+    out.key(first, "file");
+    out.string(file);
+    out.key(false, "start");
+    position(out, start);
+    out.key(false, "end");
+    position(out, end);
 }
 
 fn position(out: &mut Pretty, position: Position) {
