@@ -78,7 +78,7 @@ fn run_lint(args: &LintArgs) -> Result<u8, Failure> {
     }
     let sources = inputs.sources;
     huge_pages_for(&sources);
-    let mut report = linter.lint(&sources);
+    let mut report = linter.lint_before_exit(&sources);
     let base = scope::path_base(&cwd);
     if let Some(path) = &args.baseline {
         let text = std::fs::read_to_string(path)
