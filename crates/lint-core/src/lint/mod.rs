@@ -111,9 +111,9 @@ impl Linter {
 
     /// The same report as [`Linter::lint`], for a process that ends once it has written the
     /// report (the command line): what the run parsed and indexed (the objects' values and
-    /// trees, some 100 MB at 10,000 objects) is not freed but left for the operating system to
-    /// take back at exit. Freed one allocation at a time, it took a thread away from writing
-    /// the report.
+    /// trees, some 50 MB of heap at 10,000 objects) is not freed but left for the operating
+    /// system to take back at exit. Freed one allocation at a time, it took a thread away from
+    /// writing the report.
     ///
     /// ```
     /// use lint_core::{Catalog, Config, Linter, SourceFile, SourceSet};
