@@ -10,8 +10,8 @@
 use std::path::Path;
 
 use lint_core::{
-    Catalog, Config, LintCache, Linter, PolicyFile, SetupError, Severity, SourceFile, SourceSet,
-    report,
+    Catalog, Config, LintCache, Linter, PolicyFile, RuleEngine, SetupError, Severity, SourceFile,
+    SourceSet, report,
 };
 
 fn sources(files: &[(&str, &str)]) -> SourceSet {
@@ -752,11 +752,19 @@ subjects: [{{kind: ServiceAccount, name: app-{i}, namespace: {ns}}}]
 
 #[test]
 fn relinting_after_edits_reports_what_a_fresh_lint_does() {
+    // Each engine records what the rules read of the run its own way.
+    relinting_after_edits_on(RuleEngine::Interpreter);
+    relinting_after_edits_on(RuleEngine::VirtualMachine);
+}
+
+fn relinting_after_edits_on(engine: RuleEngine) {
     let config = Config {
         select: Some(vec!["all".into()]),
         ..Config::default()
     };
-    let linter = Linter::new(Catalog::builtin().unwrap(), &config).unwrap();
+    let linter = Linter::new(Catalog::builtin().unwrap(), &config)
+        .unwrap()
+        .with_rule_engine(engine);
     let mut cache = LintCache::new();
     let mut files = applications();
     // Each edit is kept for the ones after it; each changes what other, unchanged objects
@@ -845,7 +853,7 @@ fn relinting_after_edits_reports_what_a_fresh_lint_does() {
         // Not assert_eq!: the reports are long; a mismatch is found by diffing them.
         assert!(
             again == fresh,
-            "after {what}, the report differs from a fresh lint's"
+            "after {what}, the report differs from a fresh lint's ({engine:?})"
         );
         reused_after_small_edits.push((*what, cache.reused()));
         if *what == "a ServiceAccount's name" {
@@ -860,7 +868,7 @@ fn relinting_after_edits_reports_what_a_fresh_lint_does() {
     for (what, reused) in &reused_after_small_edits[1..7] {
         assert!(
             *reused >= 40,
-            "after {what} only {reused} objects were reused"
+            "after {what} only {reused} objects were reused ({engine:?})"
         );
     }
     assert!(!cache.is_empty());

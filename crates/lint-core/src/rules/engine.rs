@@ -65,6 +65,11 @@ lookup(path, otherwise) := object.get(data.kubeward_run, path, otherwise)
 /// Where [`VM_RUN_MODULE`] finds the run.
 const VM_RUN_KEY: &str = "kubeward_run";
 
+/// The function of [`RUN_MODULE`] and [`VM_RUN_MODULE`] through which the rules look the run
+/// up, and their rules that read the run's inventory and indexes whole.
+const LOOKUP_RULE: &str = "data.kubeward.lookup";
+const WHOLE_RULES: [&str; 2] = ["data.kubeward.inventory", "data.kubeward.index"];
+
 /// The host function of [`RUN_MODULE`]: the run's inventory or indexes, whole.
 const RUN_FUNCTION: &str = "kubeward_run";
 
@@ -536,8 +541,9 @@ impl Program {
     /// An evaluator for one run, with the run's inventory as `data.kubeward.inventory` and
     /// its indexes (rules/lib/index.rego) as `data.kubeward.index`.
     ///
-    /// A run of `objects` objects evaluates them on the virtual machine unless `recording`
-    /// (relinting, which records what the rules look up), per [`RuleEngine`].
+    /// A run of `objects` objects evaluates them on the virtual machine or on the interpreter
+    /// per [`RuleEngine`]; with `recording` (relinting), either records what each
+    /// evaluation reads of the run (see [`Evaluator::evaluate_again`]).
     pub(crate) fn evaluator(
         &self,
         inventory: RegoValue,
@@ -545,9 +551,8 @@ impl Program {
         recording: bool,
     ) -> Result<Evaluator, String> {
         // The machine when it is wanted and the bytecode compiles (or came compiled), the
-        // interpreter otherwise.
-        let on_vm = !recording
-            && self.builtin_only
+        // interpreter otherwise. Both record what an evaluation reads of the run alike.
+        let on_vm = self.builtin_only
             && match self.rule_engine {
                 RuleEngine::Auto => {
                     objects >= MACHINE_THRESHOLD || self.bytecode.get().is_some_and(Result::is_ok)
@@ -584,6 +589,9 @@ impl Program {
                     .insert(RegoValue::from(VM_RUN_KEY), run.clone());
                 let mut machine = Machine::new(Arc::clone(program), data)?;
                 machine.unshared = objects >= UNSHARED_FROM;
+                if recording {
+                    machine.record()?;
+                }
                 Some(machine)
             }
             None => None,
@@ -755,6 +763,19 @@ struct Machine {
     /// Whether copies get their own literals and data (see [`Machine::clone`]): for runs of
     /// [`UNSHARED_FROM`] objects or more.
     unshared: bool,
+    /// What the executions read of the run, when it is recorded (relinting).
+    recording: Option<Recording>,
+}
+
+/// What a machine's executions read of the run since it was last taken: the paths of
+/// [`LOOKUP_RULE`]'s calls, as the interpreter's [`LOOKUP_FUNCTION`] records them, and whether
+/// one of [`WHOLE_RULES`] was evaluated (as [`RUN_FUNCTION`] records it).
+#[derive(Debug, Clone, Default)]
+struct Recording {
+    /// The indexes of [`WHOLE_RULES`] in the program.
+    whole_rules: Vec<usize>,
+    paths: Vec<RegoValue>,
+    whole: bool,
 }
 
 /// The smallest run whose workers' machines do not share literals and data with each other:
@@ -773,14 +794,66 @@ impl Machine {
             data,
             vm,
             unshared: false,
+            recording: None,
         })
+    }
+
+    /// Records from now on what the executions read of the run (see [`Machine::reads`]).
+    fn record(&mut self) -> Result<(), String> {
+        if !self.vm.record_calls(Some(LOOKUP_RULE)) {
+            return Err(format!("the rules have no function `{LOOKUP_RULE}`"));
+        }
+        self.recording = Some(Recording {
+            whole_rules: WHOLE_RULES
+                .iter()
+                .filter_map(|name| self.vm.rule_index(name))
+                .collect(),
+            ..Recording::default()
+        });
+        Ok(())
     }
 
     /// The value of an entry point.
     fn run(&mut self, entry: &str) -> Result<RegoValue, String> {
-        self.vm
+        let value = self
+            .vm
             .execute_entry_point_by_name(entry)
-            .map_err(|err| err.to_string())
+            .map_err(|err| err.to_string());
+        if let Some(recording) = self.recording.as_mut() {
+            for args in self.vm.take_recorded_calls() {
+                match args.into_iter().next() {
+                    Some(path @ RegoValue::Array(_)) => recording.paths.push(path),
+                    // Not a path: `object.get` reads the run at a key, which the interpreter's
+                    // lookup does not. No built-in rule does that; it counts as reading all.
+                    _ => recording.whole = true,
+                }
+            }
+            // A failed execution's rule values are gone; its outcome is not kept either.
+            recording.whole |= value.is_err()
+                || recording
+                    .whole_rules
+                    .iter()
+                    .any(|&index| self.vm.computed_rule(index));
+        }
+        value
+    }
+
+    /// What the executions since the last call read of `run` (the run in the machine's
+    /// data), as the interpreter's host functions record it; `None` when not recording.
+    fn reads(&mut self, run: &RegoValue) -> Option<Reads> {
+        let recording = self.recording.as_mut()?;
+        let whole = std::mem::take(&mut recording.whole);
+        let lookups = std::mem::take(&mut recording.paths)
+            .into_iter()
+            .map(|path| {
+                let value = match &path {
+                    RegoValue::Array(keys) => value_at(run, keys.iter()),
+                    _ => RegoValue::Undefined,
+                };
+                (path, value)
+            })
+            .collect();
+        Some(Reads { lookups, whole })
     }
 }
 
@@ -823,8 +896,14 @@ impl Clone for Machine {
                 data,
                 vm: RegoVM::new(),
                 unshared: false,
+                recording: None,
             });
         machine.unshared = self.unshared;
+        if self.recording.is_some() {
+            // The program is a copy of one that has the function. Were recording refused,
+            // the copy's evaluations would have no reads, and their outcomes not be kept.
+            let _ = machine.record();
+        }
         machine
     }
 }
@@ -922,15 +1001,22 @@ impl Evaluator {
         if let Some(valid) = previous.and_then(|p| self.revalidate(p)) {
             return (valid.outcomes.clone(), Some(valid), true);
         }
-        let run = RunScope::enter(&self.run, true);
-        let outcomes = self.evaluate_in_run(input, kind, false);
-        let kept = run
-            .reads()
-            .filter(|reads| !reads.whole)
-            .map(|reads| Outcomes {
-                outcomes: outcomes.clone(),
-                lookups: reads.lookups,
-            });
+        let (outcomes, reads) = if self.vm.is_some() {
+            let outcomes = self.evaluate_in_run(input, kind, true);
+            let reads = self
+                .vm
+                .as_mut()
+                .and_then(|machine| machine.reads(&self.run));
+            (outcomes, reads)
+        } else {
+            let run = RunScope::enter(&self.run, true);
+            let outcomes = self.evaluate_in_run(input, kind, false);
+            (outcomes, run.reads())
+        };
+        let kept = reads.filter(|reads| !reads.whole).map(|reads| Outcomes {
+            outcomes: outcomes.clone(),
+            lookups: reads.lookups,
+        });
         (outcomes, kept, false)
     }
 
@@ -989,7 +1075,7 @@ impl Evaluator {
         }
         let Some(engine) = self.engine.as_mut() else {
             // Not reached: an evaluator has the interpreter unless it runs the rules on the
-            // machine, and only relinting, which never does, asks for the interpreter.
+            // machine, and then it is asked for the machine.
             return members
                 .iter()
                 .filter_map(|&position| {
@@ -1586,6 +1672,77 @@ mod tests {
                 .any(|value| matches!(value, RegoValue::Set(set) if !set.is_empty())),
             "{value}"
         );
+    }
+
+    /// Relinting on the machine records what the interpreter's host functions record: the
+    /// path and value of each lookup, once per distinct call, and whether the inventory or
+    /// the indexes were read whole.
+    #[test]
+    fn the_machine_records_what_the_rules_read_of_the_run() {
+        let mut engine = Engine::new();
+        engine.set_rego_v0(false);
+        engine
+            .add_policy("run.rego".to_owned(), VM_RUN_MODULE.to_owned())
+            .unwrap();
+        engine
+            .add_policy(
+                "t.rego".to_owned(),
+                "package t\n\nimport rego.v1\n\nlooks := data.kubeward.lookup([\"inventory\", \"Pod\", input.ns], {})\n\ntwice := [data.kubeward.lookup([\"index\", \"x\"], 0), data.kubeward.lookup([\"index\", \"x\"], 0), data.kubeward.lookup([\"index\", \"y\"], 0)]\n\nall := count(data.kubeward.inventory)\n\nnot_a_path := data.kubeward.lookup(\"index\", 0)\n".to_owned(),
+            )
+            .unwrap();
+        let entries = [
+            "data.t.looks",
+            "data.t.twice",
+            "data.t.all",
+            "data.t.not_a_path",
+        ];
+        let policy = engine.compile_with_entrypoint(&entries[0].into()).unwrap();
+        let program = Compiler::compile_from_policy(&policy, &entries).unwrap();
+        let pods = json_to_rego(&serde_json::json!({"web": [{"kind": "Pod"}]}));
+        let run = object([
+            (
+                "inventory",
+                object([("Pod", object([("a", pods.clone())]))]),
+            ),
+            ("index", object([("x", RegoValue::from(7))])),
+        ]);
+        let data = object([(VM_RUN_KEY, run.clone())]);
+        let mut machine = Machine::new(program, data).unwrap();
+        machine.record().unwrap();
+        machine
+            .vm
+            .set_input(json_to_rego(&serde_json::json!({"ns": "a"})));
+        let path = |keys: &[&str]| {
+            RegoValue::from(keys.iter().map(|&k| RegoValue::from(k)).collect::<Vec<_>>())
+        };
+
+        assert_eq!(machine.run("data.t.looks").unwrap(), pods);
+        let reads = machine.reads(&run).unwrap();
+        assert_eq!(reads.lookups, [(path(&["inventory", "Pod", "a"]), pods)]);
+        assert!(!reads.whole);
+
+        // A call with the arguments of an earlier one in the evaluation is its memo's.
+        machine.run("data.t.twice").unwrap();
+        let reads = machine.reads(&run).unwrap();
+        assert_eq!(
+            reads.lookups,
+            [
+                (path(&["index", "x"]), RegoValue::from(7)),
+                (path(&["index", "y"]), RegoValue::Undefined)
+            ]
+        );
+        assert!(!reads.whole);
+
+        assert_eq!(machine.run("data.t.all").unwrap(), RegoValue::from(1));
+        let reads = machine.reads(&run).unwrap();
+        assert!(reads.lookups.is_empty() && reads.whole);
+
+        machine.run("data.t.not_a_path").unwrap();
+        assert!(machine.reads(&run).unwrap().whole);
+
+        // What was taken is not given again.
+        let reads = machine.reads(&run).unwrap();
+        assert!(reads.lookups.is_empty() && !reads.whole);
     }
 
     #[test]

@@ -69,6 +69,12 @@ pub struct RegoVM {
     /// reset for the next (the cache has an entry per rule of the program).
     pub(super) rule_cache_used: Vec<usize>,
 
+    /// The function rule whose calls are recorded (see `RegoVM::record_calls`), if any.
+    pub(super) recorded_function: Option<usize>,
+
+    /// The arguments of the recorded function's calls, until taken.
+    pub(super) recorded_calls: Vec<Vec<Value>>,
+
     /// Global data object
     pub(super) data: Value,
 
@@ -261,6 +267,8 @@ impl RegoVM {
             function_memo: Vec::new(),
             function_memo_used: Vec::new(),
             rule_cache_used: Vec::new(),
+            recorded_function: None,
+            recorded_calls: Vec::new(),
             data: Value::Null,
             input: Value::Null,
             context: Value::Undefined,
@@ -346,6 +354,8 @@ impl RegoVM {
         // Initialize rule cache
         self.rule_cache = vec![(false, Value::Undefined); program.rule_infos.len()];
         self.rule_cache_used.clear();
+        self.recorded_function = None;
+        self.recorded_calls.clear();
 
         // Set PC to main entry point
         self.pc = usize::try_from(program.main_entry_point).unwrap_or(0);

@@ -283,6 +283,24 @@ impl RegoVM {
             }
         }
 
+        if self.recorded_function == Some(rule_idx) {
+            let args = function_call_params
+                .map(|params| {
+                    params
+                        .arg_registers()
+                        .iter()
+                        .map(|&reg| {
+                            self.registers
+                                .get(usize::from(reg))
+                                .cloned()
+                                .unwrap_or(Value::Undefined)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.recorded_calls.push(args);
+        }
+
         let rule_type = rule_info.rule_type.clone();
         let rule_definitions = &rule_info.definitions;
 
@@ -438,6 +456,44 @@ impl RegoVM {
             }
             entries.push((args, value));
         }
+    }
+
+    /// Records the arguments of the calls of the function rule `name` (such as
+    /// `data.package.f`) that the executions to come evaluate, in run-to-completion mode: a
+    /// call answered from the evaluation's memo of that function (the same arguments as an
+    /// earlier call) is not recorded again. `None` stops recording. Returns whether the
+    /// loaded program has a function of that name; loading a program stops recording.
+    pub fn record_calls(&mut self, name: Option<&str>) -> bool {
+        self.recorded_calls.clear();
+        self.recorded_function = name.and_then(|name| {
+            self.program
+                .rule_infos
+                .iter()
+                .position(|info| info.name == name && info.function_info.is_some())
+        });
+        self.recorded_function.is_some()
+    }
+
+    /// The arguments of the recorded calls (see [`RegoVM::record_calls`]) since they were
+    /// last taken, in the order of the calls.
+    pub fn take_recorded_calls(&mut self) -> Vec<Vec<Value>> {
+        core::mem::take(&mut self.recorded_calls)
+    }
+
+    /// The index of the rule `name` (such as `data.package.rule`) in the loaded program.
+    pub fn rule_index(&self, name: &str) -> Option<usize> {
+        self.program
+            .rule_infos
+            .iter()
+            .position(|info| info.name == name)
+    }
+
+    /// Whether the last execution computed the value of the rule at `index` (see
+    /// [`RegoVM::rule_index`]), a rule that is not a function: whether it was evaluated.
+    pub fn computed_rule(&self, index: usize) -> bool {
+        self.rule_cache
+            .get(index)
+            .is_some_and(|(computed, _)| *computed)
     }
 
     pub(super) fn clear_function_memo(&mut self) {
