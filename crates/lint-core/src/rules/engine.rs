@@ -862,8 +862,36 @@ impl Clone for Machine {
     /// its `Arc<Program>` at every rule it calls, and workers sharing one would contend for
     /// its reference count (two threads were barely faster than one). For the same reason
     /// the program's literals and the data are copied, not shared, in a run of some size
-    /// (see [`unshared`]).
+    /// (see [`unshared`]). Without the `parallel` feature there are no other threads: a
+    /// copy shares the program and the data.
     fn clone(&self) -> Self {
+        #[cfg(feature = "parallel")]
+        let (program, data) = self.copies();
+        #[cfg(not(feature = "parallel"))]
+        let (program, data) = (Arc::clone(&self.program), self.data.clone());
+        // The data was accepted by the machine this one copies, so it is accepted again.
+        let mut machine =
+            Machine::new(Arc::clone(&program), data.clone()).unwrap_or_else(|_| Machine {
+                program,
+                data,
+                vm: RegoVM::new(),
+                unshared: false,
+                recording: None,
+            });
+        machine.unshared = self.unshared;
+        if self.recording.is_some() {
+            // The program is a copy of one that has the function. Were recording refused,
+            // the copy's evaluations would have no reads, and their outcomes not be kept.
+            let _ = machine.record();
+        }
+        machine
+    }
+}
+
+impl Machine {
+    /// A copy of the program, and of the data, for a machine of another thread.
+    #[cfg(feature = "parallel")]
+    fn copies(&self) -> (Arc<VmProgram>, RegoValue) {
         let mut program = VmProgram::clone(&self.program);
         let mut data = self.data.clone();
         if self.unshared {
@@ -888,29 +916,14 @@ impl Clone for Machine {
                 );
             }
         }
-        let program = Arc::new(program);
-        // The data was accepted by the machine this one copies, so it is accepted again.
-        let mut machine =
-            Machine::new(Arc::clone(&program), data.clone()).unwrap_or_else(|_| Machine {
-                program,
-                data,
-                vm: RegoVM::new(),
-                unshared: false,
-                recording: None,
-            });
-        machine.unshared = self.unshared;
-        if self.recording.is_some() {
-            // The program is a copy of one that has the function. Were recording refused,
-            // the copy's evaluations would have no reads, and their outcomes not be kept.
-            let _ = machine.record();
-        }
-        machine
+        (Arc::new(program), data)
     }
 }
 
 /// A copy of `value` that shares none of its strings and containers down to `depth` levels
 /// with it. A value's reference count is atomic: threads that each take references to one
 /// value (a literal of the program, `data`) contend for its count's cache line.
+#[cfg(feature = "parallel")]
 fn unshared(value: &RegoValue, depth: usize) -> RegoValue {
     let Some(below) = depth.checked_sub(1) else {
         return value.clone();
