@@ -757,6 +757,46 @@ fn relinting_after_edits_reports_what_a_fresh_lint_does() {
     relinting_after_edits_on(RuleEngine::VirtualMachine);
 }
 
+/// A program compiled for a few rules has only the helpers they reach: rules that never look
+/// the run up are relinted on the machine too.
+#[test]
+fn relinting_rules_that_look_nothing_up_reports_what_a_fresh_lint_does() {
+    let config = Config {
+        select: Some(vec!["image-latest-tag".into()]),
+        ..Config::default()
+    };
+    for engine in [RuleEngine::Auto, RuleEngine::VirtualMachine] {
+        let linter = Linter::new(Catalog::builtin().unwrap(), &config)
+            .unwrap()
+            .with_rule_engine(engine);
+        let mut cache = LintCache::new();
+        for tag in ["latest", "1.27", "latest"] {
+            let set = sources(&[(
+                "pod.yaml",
+                &format!(
+                    "apiVersion: v1\nkind: Pod\nmetadata: {{name: web}}\nspec:\n  containers: [{{name: web, image: 'nginx:{tag}'}}]\n"
+                ),
+            )]);
+            let again = linter.relint(&set, &mut cache);
+            let names: Vec<&str> = again
+                .diagnostics
+                .iter()
+                .map(|d| d.rule.name.as_str())
+                .collect();
+            let expected: &[&str] = if tag == "latest" {
+                &["image-latest-tag"]
+            } else {
+                &[]
+            };
+            assert_eq!(names, expected, "nginx:{tag} ({engine:?})");
+            assert_eq!(
+                report::json(&again, &set),
+                report::json(&linter.lint(&set), &set)
+            );
+        }
+    }
+}
+
 fn relinting_after_edits_on(engine: RuleEngine) {
     let config = Config {
         select: Some(vec!["all".into()]),

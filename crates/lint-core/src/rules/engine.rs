@@ -554,8 +554,11 @@ impl Program {
         // interpreter otherwise. Both record what an evaluation reads of the run alike.
         let on_vm = self.builtin_only
             && match self.rule_engine {
+                // Relinting compiles the rules once for every run to come.
                 RuleEngine::Auto => {
-                    objects >= MACHINE_THRESHOLD || self.bytecode.get().is_some_and(Result::is_ok)
+                    recording
+                        || objects >= MACHINE_THRESHOLD
+                        || self.bytecode.get().is_some_and(Result::is_ok)
                 }
                 RuleEngine::Interpreter => false,
                 RuleEngine::VirtualMachine => true,
@@ -590,7 +593,7 @@ impl Program {
                 let mut machine = Machine::new(Arc::clone(program), data)?;
                 machine.unshared = objects >= UNSHARED_FROM;
                 if recording {
-                    machine.record()?;
+                    machine.record();
                 }
                 Some(machine)
             }
@@ -705,10 +708,11 @@ impl PartialEq for ProgramId {
 /// interpreter, Rego's reference here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RuleEngine {
-    /// The virtual machine for runs of [`MACHINE_THRESHOLD`] objects or more, or when the
-    /// rules are compiled already (`Linter::load_compiled_rules`); the interpreter for smaller
-    /// runs otherwise: compiling to bytecode takes about as long as interpreting the rules for
-    /// a dozen objects.
+    /// The virtual machine for runs of [`MACHINE_THRESHOLD`] objects or more, when the
+    /// rules are compiled already (`Linter::load_compiled_rules`), and for relinting
+    /// (`Linter::relint`, where the rules are compiled once for many runs); the interpreter
+    /// for smaller runs otherwise: compiling to bytecode takes about as long as interpreting
+    /// the rules for a dozen objects.
     #[default]
     Auto,
     /// regorus's tree-walking interpreter.
@@ -799,10 +803,10 @@ impl Machine {
     }
 
     /// Records from now on what the executions read of the run (see [`Machine::reads`]).
-    fn record(&mut self) -> Result<(), String> {
-        if !self.vm.record_calls(Some(LOOKUP_RULE)) {
-            return Err(format!("the rules have no function `{LOOKUP_RULE}`"));
-        }
+    /// The program has only the rules its entry points reach: without [`LOOKUP_RULE`] or one
+    /// of [`WHOLE_RULES`], the rules cannot read the run that way.
+    fn record(&mut self) {
+        self.vm.record_calls(Some(LOOKUP_RULE));
         self.recording = Some(Recording {
             whole_rules: WHOLE_RULES
                 .iter()
@@ -810,7 +814,6 @@ impl Machine {
                 .collect(),
             ..Recording::default()
         });
-        Ok(())
     }
 
     /// The value of an entry point.
@@ -880,9 +883,7 @@ impl Clone for Machine {
             });
         machine.unshared = self.unshared;
         if self.recording.is_some() {
-            // The program is a copy of one that has the function. Were recording refused,
-            // the copy's evaluations would have no reads, and their outcomes not be kept.
-            let _ = machine.record();
+            machine.record();
         }
         machine
     }
@@ -1721,7 +1722,7 @@ mod tests {
         ]);
         let data = object([(VM_RUN_KEY, run.clone())]);
         let mut machine = Machine::new(program, data).unwrap();
-        machine.record().unwrap();
+        machine.record();
         machine
             .vm
             .set_input(json_to_rego(&serde_json::json!({"ns": "a"})));
