@@ -281,24 +281,19 @@ impl RegoVM {
                 Memo::Keep(args) => memo_args = Some(args),
                 Memo::Full => {}
             }
-        }
-
-        if self.recorded_function == Some(rule_idx) {
-            let args = function_call_params
-                .map(|params| {
-                    params
-                        .arg_registers()
-                        .iter()
-                        .map(|&reg| {
-                            self.registers
-                                .get(usize::from(reg))
-                                .cloned()
-                                .unwrap_or(Value::Undefined)
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            self.recorded_calls.push(args);
+            if self.recorded_function == Some(rule_idx) {
+                let args = params
+                    .arg_registers()
+                    .iter()
+                    .map(|&reg| {
+                        self.registers
+                            .get(usize::from(reg))
+                            .cloned()
+                            .unwrap_or(Value::Undefined)
+                    })
+                    .collect();
+                self.recorded_calls.push(args);
+            }
         }
 
         let rule_type = rule_info.rule_type.clone();
