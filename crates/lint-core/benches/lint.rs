@@ -110,10 +110,10 @@ fn rules_per_object(bencher: divan::Bencher) {
         .bench(|| linter.lint(&set));
 }
 
-/// The pipeline without rules or schema validation (reading, parsing, the inventory and the
-/// core checks), per object: `rules_per_object` less this is what evaluating the rules costs,
-/// to set against `yaml_parse` (the bound: rule evaluation within 5x the YAML parse
-/// time of the same input; see docs/benchmarks.md).
+/// The pipeline without rules or schema validation (parsing, the inventory and the core
+/// checks), per object: `rules_per_object` less this is what evaluating the rules costs, to
+/// set against `yaml_parse` (the target: rule evaluation within 5x the YAML parse time of the
+/// same input; see docs/benchmarks.md).
 #[divan::bench(sample_count = 20)]
 fn no_rules_per_object(bencher: divan::Bencher) {
     let linter = linter(config(&[], &["schema-violation", "schema-not-found"]));
