@@ -162,6 +162,8 @@ fn shared_manifests_give_the_same_findings_on_both_engines() {
 fn on_both(policy: &str, rules: &[&str]) -> Vec<(String, Value, Value)> {
     let mut engine = Engine::new();
     engine.set_rego_v0(false);
+    // As kubeward evaluates rules: a built-in's error makes its value undefined.
+    engine.set_strict_builtin_errors(false);
     engine
         .add_policy("t.rego".to_owned(), policy.to_owned())
         .unwrap();
@@ -222,6 +224,87 @@ object := {k: f(k) | some k in ["a", "b"]}
         &["array", "object"],
         &["[1]", r#"{"a": 1}"#],
     );
+}
+
+#[test]
+fn built_ins_the_machine_evaluates_itself_have_their_values() {
+    // The machine evaluates these on its registers (`BuiltinKind`); the interpreter calls the
+    // built-ins. Every type of argument, and the cases the machine leaves to the built-in.
+    assert_agree(
+        r#"package t
+import rego.v1
+values := [null, true, 1, 2.5, "", "x😀", [1], set(), {1}, {}, {"a": {"b": 1}}]
+types := [[is_null(v), is_boolean(v), is_number(v), is_string(v), is_array(v), is_set(v), is_object(v)] | some v in values]
+counts := [[i, count(v)] | some i, v in values]
+gets := [
+	object.get({"a": 1}, "a", 0),
+	object.get({"a": 1}, "b", 0),
+	object.get({"a": null}, "a", 0),
+	object.get({1: "one"}, 1, 0),
+	object.get({"a": {"b": 1}}, ["a", "b"], 0),
+	object.get({"a": {"b": 1}}, ["a", "c"], 0),
+	object.get({"a": 1}, [], 0),
+	[x | x := object.get("not an object", "a", 0)],
+	[x | x := object.get({"a": 1}, input.missing, 0)],
+	[x | x := object.get({"a": 1}, "b", input.missing)],
+	[x | x := count(input.missing)],
+	[x | x := is_string(input.missing)],
+]
+others := [
+	array.concat([1, 2], [3]),
+	array.concat([], []),
+	[startswith("abc", "ab"), startswith("abc", "b")],
+	[endswith("abc", "bc"), endswith("abc", "b")],
+	[contains("abc", "b"), contains("abc", "d")],
+	[lower("ÀbC"), upper("àBc ß")],
+	[x | x := array.concat([1], "no")],
+	[x | x := startswith(1, "a")],
+	[x | x := endswith("a", null)],
+	[x | x := lower(1)],
+]
+"#,
+        &["types", "counts", "gets", "others"],
+        &[
+            "[[true, false, false, false, false, false, false], \
+              [false, true, false, false, false, false, false], \
+              [false, false, true, false, false, false, false], \
+              [false, false, true, false, false, false, false], \
+              [false, false, false, true, false, false, false], \
+              [false, false, false, true, false, false, false], \
+              [false, false, false, false, true, false, false], \
+              [false, false, false, false, false, true, false], \
+              [false, false, false, false, false, true, false], \
+              [false, false, false, false, false, false, true], \
+              [false, false, false, false, false, false, true]]",
+            "[[4, 0], [5, 3], [6, 1], [7, 0], [8, 1], [9, 0], [10, 1]]",
+            r#"[1, 0, null, "one", 1, 0, {"a": 1}, [], [], [], [], []]"#,
+            r#"[[1, 2, 3], [], [true, false], [true, false], [true, false], ["àbc", "ÀBC SS"], [], [], [], []]"#,
+        ],
+    );
+}
+
+#[test]
+fn sprintf_formats_as_go_does() {
+    // `%q` quotes as Go's strconv.Quote; the text between verbs is copied as it is.
+    let policy = r#"package t
+import rego.v1
+quoted := sprintf("%q", ["plain"])
+escaped := sprintf("<%q>", ["a\"b\\c é\u0007\n\t\u0000 ~"])
+mixed := sprintf("%s has %d of %v, 100%% ✓ %q", ["pod", 2, ["a"], ""])
+padded := sprintf("[%8q][%.2q][%05d]", ["ab", "abc", 42])
+"#;
+    let expected = [
+        r#""plain""#,
+        r#"<"a\"b\\c é\a\n\t\x00 ~">"#,
+        r#"pod has 2 of ["a"], 100% ✓ """#,
+        r#"[    "ab"]["ab"][00042]"#,
+    ];
+    let rules = ["quoted", "escaped", "mixed", "padded"];
+    for ((entry, interpreted, machine), want) in on_both(policy, &rules).into_iter().zip(expected) {
+        let want = Value::from(want);
+        assert_eq!(interpreted, want, "{entry} on the interpreter");
+        assert_eq!(machine, want, "{entry} on the virtual machine");
+    }
 }
 
 #[test]

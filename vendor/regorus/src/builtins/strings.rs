@@ -257,7 +257,22 @@ fn append_go_quoted(out: &mut String, input: &str, width: Width) -> Result<()> {
     }
 
     out.push('"');
-    for c in input.chars() {
+    let mut chars = input.chars();
+    loop {
+        // A run of printable ASCII characters that need no escape is copied at once.
+        let rest = chars.as_str();
+        let plain = rest
+            .bytes()
+            .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
+            .unwrap_or(rest.len());
+        if let Some((run, after)) = rest.split_at_checked(plain).filter(|_| plain > 0) {
+            out.push_str(run);
+            chars = after.chars();
+            enforce_limit()?;
+        }
+        let Some(c) = chars.next() else {
+            break;
+        };
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -319,9 +334,16 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
     // (and copied) again and again as it is written character by character.
     let mut s = String::with_capacity(fmt.len().saturating_add(args.len().saturating_mul(24)));
     let mut args_idx = 0usize;
-    let mut chars = fmt.chars().peekable();
+    let mut chars = fmt.chars();
     let args_span = params[1].span();
     loop {
+        // The text up to the next verb is copied at once, not character by character.
+        let rest = chars.as_str();
+        let literal = rest.find('%').unwrap_or(rest.len());
+        if let Some((text, after)) = rest.split_at_checked(literal).filter(|_| literal > 0) {
+            s.push_str(text);
+            chars = after.chars();
+        }
         let (verb, width) = match chars.next() {
             Some('%') => match chars.next() {
                 Some('%') => {
@@ -335,7 +357,7 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
                         w = c.to_digit(10).expect("could not get digit from char");
                     }
 
-                    while chars.peek().map(|c| c.is_numeric()) == Some(true) {
+                    while chars.clone().next().map(|c| c.is_numeric()) == Some(true) {
                         w = w * 10
                             + chars
                                 .next()

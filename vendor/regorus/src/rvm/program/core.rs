@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::metadata::ProgramMetadata;
-use super::types::{BuiltinInfo, RuleInfo, SourceFile, SpanInfo};
+use super::types::{BuiltinInfo, BuiltinKind, RuleInfo, SourceFile, SpanInfo};
 use crate::builtins::BuiltinFcn;
 use crate::rvm::instructions::InstructionData;
 use crate::rvm::Instruction;
@@ -67,6 +67,11 @@ pub struct Program {
     /// This field is skipped during serialization and reinitialized after deserialization
     #[serde(skip)]
     pub resolved_builtins: Vec<BuiltinFcn>,
+
+    /// How the machine calls each built-in of `builtin_info_table` (made with
+    /// `resolved_builtins`): a built-in without a kind is called through `BUILTINS`.
+    #[serde(skip)]
+    pub builtin_kinds: Vec<BuiltinKind>,
 
     /// Flag indicating that VirtualDataDocumentLookup instruction was used and runtime recursion checking is needed
     pub needs_runtime_recursion_check: bool,
@@ -133,6 +138,7 @@ impl Program {
             },
             rule_tree: Value::new_object(),
             resolved_builtins: Vec::new(),
+            builtin_kinds: Vec::new(),
             needs_runtime_recursion_check: false,
             has_host_await: false,
             needs_recompilation: false,
@@ -374,6 +380,11 @@ impl Program {
         self.resolved_builtins.clear();
         self.resolved_builtins
             .reserve(self.builtin_info_table.len());
+        self.builtin_kinds = self
+            .builtin_info_table
+            .iter()
+            .map(|info| BuiltinKind::of(&info.name))
+            .collect();
 
         for builtin_info in &self.builtin_info_table {
             if let Some(&builtin_fcn) = crate::builtins::BUILTINS.get(builtin_info.name.as_str()) {
@@ -392,6 +403,14 @@ impl Program {
     /// Get resolved builtin function by index
     pub fn get_resolved_builtin(&self, index: u16) -> Option<&BuiltinFcn> {
         self.resolved_builtins.get(usize::from(index))
+    }
+
+    /// How the machine calls the built-in at `index`.
+    pub fn builtin_kind(&self, index: u16) -> BuiltinKind {
+        self.builtin_kinds
+            .get(usize::from(index))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Check if resolved builtins are initialized

@@ -14,6 +14,76 @@ pub struct BuiltinInfo {
     pub num_args: u16,
 }
 
+/// How the machine calls a built-in. The built-ins that rules call on every object (an object's
+/// field with a default, a value's type, a collection's size, joining paths, comparing and
+/// changing the case of strings) are evaluated by the machine itself, on the registers of their
+/// arguments; the others get their arguments collected and are called through `BUILTINS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BuiltinKind {
+    /// Called through `BUILTINS`.
+    #[default]
+    Generic,
+    /// Called through `BUILTINS`, its value cached for the evaluation (`builtins::must_cache`).
+    Cached(&'static str),
+    /// `object.get`
+    ObjectGet,
+    /// `array.concat`
+    ArrayConcat,
+    /// `startswith`
+    StartsWith,
+    /// `endswith`
+    EndsWith,
+    /// `contains`
+    Contains,
+    /// `lower`
+    Lower,
+    /// `upper`
+    Upper,
+    /// `count`
+    Count,
+    /// `is_array`
+    IsArray,
+    /// `is_boolean`
+    IsBoolean,
+    /// `is_null`
+    IsNull,
+    /// `is_number`
+    IsNumber,
+    /// `is_object`
+    IsObject,
+    /// `is_set`
+    IsSet,
+    /// `is_string`
+    IsString,
+}
+
+impl BuiltinKind {
+    /// The kind of the built-in `name`.
+    pub fn of(name: &str) -> Self {
+        if let Some(cached) = crate::builtins::must_cache(name) {
+            return Self::Cached(cached);
+        }
+        match name {
+            "object.get" => Self::ObjectGet,
+            "array.concat" => Self::ArrayConcat,
+            "startswith" => Self::StartsWith,
+            "endswith" => Self::EndsWith,
+            "contains" => Self::Contains,
+            "lower" => Self::Lower,
+            "upper" => Self::Upper,
+            "count" => Self::Count,
+            "is_array" => Self::IsArray,
+            "is_boolean" => Self::IsBoolean,
+            "is_null" => Self::IsNull,
+            "is_number" => Self::IsNumber,
+            "is_object" => Self::IsObject,
+            "is_set" => Self::IsSet,
+            "is_string" => Self::IsString,
+            _ => Self::Generic,
+        }
+    }
+}
+
 /// Span information for debugging and error reporting
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SpanInfo {

@@ -1,7 +1,9 @@
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
-use crate::builtins;
-use crate::rvm::program::Program;
+use alloc::vec::Vec;
+
+use crate::number::Number;
+use crate::rvm::program::{BuiltinKind, Program};
 use crate::value::Value;
 
 use super::errors::{Result, VmError};
@@ -64,6 +66,13 @@ impl RegoVM {
                 available: program.builtin_info_table.len(),
             })?;
 
+        let kind = program.builtin_kind(params.builtin_index);
+        if let Some(value) = self.intrinsic(kind, params.arg_registers()) {
+            self.set_register(params.dest, value)?;
+            self.memory_check()?;
+            return Ok(());
+        }
+
         let mut args = core::mem::take(&mut self.cached_builtin_args);
         args.clear();
         for &arg_reg in params.arg_registers().iter() {
@@ -100,7 +109,10 @@ impl RegoVM {
                 });
             }
         };
-        let cache_name = builtins::must_cache(builtin_info.name.as_str());
+        let cache_name = match kind {
+            BuiltinKind::Cached(name) => Some(name),
+            _ => None,
+        };
         let dest = params.dest;
 
         if let Some(name) = cache_name {
@@ -173,5 +185,93 @@ impl RegoVM {
         self.memory_check()?;
 
         Ok(())
+    }
+
+    /// The value of a built-in that the machine evaluates itself (see `BuiltinKind`), read
+    /// from the registers of its arguments; `None` when the built-in is to be called through
+    /// `BUILTINS`: a generic one, or arguments that the call handles (a wrong number of them,
+    /// an undefined one, a value of a type the built-in refuses). The value is the one the
+    /// call gives.
+    fn intrinsic(&self, kind: BuiltinKind, args: &[u8]) -> Option<Value> {
+        let arg = |position: usize| {
+            args.get(position)
+                .and_then(|&reg| self.registers.get(usize::from(reg)))
+                .filter(|value| !matches!(value, Value::Undefined))
+        };
+        let type_check = |is: fn(&Value) -> bool| match args {
+            [_] => arg(0).map(|value| Value::Bool(is(value))),
+            _ => None,
+        };
+        let string = |of: fn(&str) -> Value| match (args, arg(0)) {
+            ([_], Some(Value::String(text))) => Some(of(text)),
+            _ => None,
+        };
+        let strings = |of: fn(&str, &str) -> Value| match (args, arg(0), arg(1)) {
+            ([_, _], Some(Value::String(text)), Some(Value::String(part))) => Some(of(text, part)),
+            _ => None,
+        };
+        match kind {
+            BuiltinKind::Generic | BuiltinKind::Cached(_) => None,
+            BuiltinKind::ObjectGet => {
+                let [_, _, _] = args else {
+                    return None;
+                };
+                let (value @ Value::Object(object), key, default) = (arg(0)?, arg(1)?, arg(2)?)
+                else {
+                    return None;
+                };
+                match key {
+                    // A path of keys, followed from the object down.
+                    Value::Array(keys) => {
+                        let mut found = value;
+                        for key in keys.iter() {
+                            found = &found[key];
+                            if matches!(found, Value::Undefined) {
+                                return Some(default.clone());
+                            }
+                        }
+                        Some(found.clone())
+                    }
+                    key => Some(object.get(key).unwrap_or(default).clone()),
+                }
+            }
+            BuiltinKind::ArrayConcat => {
+                let [_, _] = args else {
+                    return None;
+                };
+                let (Value::Array(first), Value::Array(second)) = (arg(0)?, arg(1)?) else {
+                    return None;
+                };
+                let mut joined = Vec::with_capacity(first.len().saturating_add(second.len()));
+                joined.extend(first.iter().cloned());
+                joined.extend(second.iter().cloned());
+                Some(Value::from(joined))
+            }
+            BuiltinKind::StartsWith => strings(|text, part| Value::Bool(text.starts_with(part))),
+            BuiltinKind::EndsWith => strings(|text, part| Value::Bool(text.ends_with(part))),
+            BuiltinKind::Contains => strings(|text, part| Value::Bool(text.contains(part))),
+            BuiltinKind::Lower => string(|text| Value::String(text.to_lowercase().into())),
+            BuiltinKind::Upper => string(|text| Value::String(text.to_uppercase().into())),
+            BuiltinKind::Count => {
+                let [_] = args else {
+                    return None;
+                };
+                let count = match arg(0)? {
+                    Value::Array(items) => items.len(),
+                    Value::Set(items) => items.len(),
+                    Value::Object(entries) => entries.len(),
+                    Value::String(text) => text.encode_utf16().count(),
+                    _ => return None,
+                };
+                Some(Value::from(Number::from(count)))
+            }
+            BuiltinKind::IsArray => type_check(|value| matches!(value, Value::Array(_))),
+            BuiltinKind::IsBoolean => type_check(|value| matches!(value, Value::Bool(_))),
+            BuiltinKind::IsNull => type_check(|value| matches!(value, Value::Null)),
+            BuiltinKind::IsNumber => type_check(|value| matches!(value, Value::Number(_))),
+            BuiltinKind::IsObject => type_check(|value| matches!(value, Value::Object(_))),
+            BuiltinKind::IsSet => type_check(|value| matches!(value, Value::Set(_))),
+            BuiltinKind::IsString => type_check(|value| matches!(value, Value::String(_))),
+        }
     }
 }

@@ -65,6 +65,9 @@ pub struct RegoVM {
 
     /// The function rules with entries in `function_memo`, to empty at the next evaluation.
     pub(super) function_memo_used: Vec<usize>,
+    /// The argument vectors of emptied `function_memo` entries, emptied, for the entries to
+    /// come: every function call that is computed keeps its arguments.
+    pub(super) memo_args_pool: Vec<Vec<Value>>,
     /// The rules whose entry of `rule_cache` the current execution computed: only those are
     /// reset for the next (the cache has an entry per rule of the program).
     pub(super) rule_cache_used: Vec<usize>,
@@ -266,6 +269,7 @@ impl RegoVM {
             rule_cache: Vec::new(),
             function_memo: Vec::new(),
             function_memo_used: Vec::new(),
+            memo_args_pool: Vec::new(),
             rule_cache_used: Vec::new(),
             recorded_function: None,
             recorded_calls: Vec::new(),
@@ -946,11 +950,19 @@ impl RegoVM {
             .or_else(fallback_execution_timer_config)
     }
 
+    /// Counts `work_units` towards the time limit's next check, and checks it when due. The
+    /// dispatch loop calls it at every instruction: the count is inlined there, the check is not.
+    #[inline]
     pub(super) fn execution_timer_tick(&mut self, work_units: u32) -> Result<()> {
         if !self.execution_timer.accumulate(work_units) {
             return Ok(());
         }
+        self.check_execution_timer()
+    }
 
+    #[cold]
+    #[inline(never)]
+    fn check_execution_timer(&mut self) -> Result<()> {
         let Some(now) = monotonic_now() else {
             return Ok(());
         };

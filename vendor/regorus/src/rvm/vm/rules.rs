@@ -408,7 +408,7 @@ impl RegoVM {
 
     /// A function's memoized value for the arguments of a call, or whether to keep the value
     /// the call computes.
-    fn memoized(&self, rule_idx: usize, params: &FunctionCallParams) -> Memo {
+    fn memoized(&mut self, rule_idx: usize, params: &FunctionCallParams) -> Memo {
         let entries = self
             .function_memo
             .get(rule_idx)
@@ -428,16 +428,14 @@ impl RegoVM {
         if entries.len() >= FUNCTION_MEMO_LIMIT {
             return Memo::Full;
         }
-        Memo::Keep(
-            args.iter()
-                .map(|&reg| {
-                    self.registers
-                        .get(usize::from(reg))
-                        .cloned()
-                        .unwrap_or(Value::Undefined)
-                })
-                .collect(),
-        )
+        let mut kept = self.memo_args_pool.pop().unwrap_or_default();
+        kept.extend(args.iter().map(|&reg| {
+            self.registers
+                .get(usize::from(reg))
+                .cloned()
+                .unwrap_or(Value::Undefined)
+        }));
+        Memo::Keep(kept)
     }
 
     fn memoize(&mut self, rule_idx: usize, args: Vec<Value>, value: Value) {
@@ -494,7 +492,10 @@ impl RegoVM {
     pub(super) fn clear_function_memo(&mut self) {
         for rule_idx in self.function_memo_used.drain(..) {
             if let Some(entries) = self.function_memo.get_mut(rule_idx) {
-                entries.clear();
+                for (mut args, _) in entries.drain(..) {
+                    args.clear();
+                    self.memo_args_pool.push(args);
+                }
             }
         }
     }

@@ -215,6 +215,7 @@ impl Program {
             },
             rule_tree,
             resolved_builtins: Vec::new(),
+            builtin_kinds: Vec::new(),
             needs_runtime_recursion_check,
             has_host_await,
             needs_recompilation,
