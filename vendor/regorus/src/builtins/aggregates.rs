@@ -25,19 +25,29 @@ pub fn register(m: &mut builtins::BuiltinsMap<&'static str, builtins::BuiltinFcn
 fn count(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> Result<Value> {
     ensure_args_count(span, "count", params, args, 1)?;
 
-    Ok(Value::from(Number::from(match &args[0] {
-        Value::Array(a) => a.len(),
-        Value::Set(a) => a.len(),
-        Value::Object(a) => a.len(),
-        Value::String(a) => a.encode_utf16().count(),
-        a if strict => {
+    Ok(match (count_of(&args[0]), &args[0]) {
+        (Some(count), _) => count,
+        (None, a) if strict => {
             let span = params[0].span();
             bail!(span.error(
                 format!("`count` requires array/object/set/string argument. Got `{a}`.").as_str()
             ))
         }
-        _ => return Ok(Value::Undefined),
-    })))
+        _ => Value::Undefined,
+    })
+}
+
+/// `count` of a collection or string (in UTF-16 code units, as Go counts); `None` for any
+/// other value. The virtual machine calls it on its registers too.
+pub(crate) fn count_of(value: &Value) -> Option<Value> {
+    let count = match value {
+        Value::Array(a) => a.len(),
+        Value::Set(a) => a.len(),
+        Value::Object(a) => a.len(),
+        Value::String(a) => a.encode_utf16().count(),
+        _ => return None,
+    };
+    Some(Value::from(Number::from(count)))
 }
 
 fn max(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {

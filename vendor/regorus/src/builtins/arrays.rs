@@ -23,13 +23,17 @@ fn concat(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> R
     ensure_args_count(span, name, params, args, 2)?;
     let v1 = ensure_array_ref(name, &params[0], &args[0])?;
     let v2 = ensure_array_ref(name, &params[1], &args[1])?;
+    Ok(concat_arrays(v1, v2))
+}
 
+/// `array.concat` of two arrays; the virtual machine calls it on its registers too.
+pub(crate) fn concat_arrays(v1: &crate::value::Array, v2: &crate::value::Array) -> Value {
     // One array of the final length, filled from both (the arguments are still held by
     // the caller, so taking either over would copy it first).
     let mut joined = Vec::with_capacity(v1.len().saturating_add(v2.len()));
     joined.extend(v1.iter().cloned());
     joined.extend(v2.iter().cloned());
-    Ok(Value::from(joined))
+    Value::from(joined)
 }
 
 fn reverse(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {

@@ -14,8 +14,8 @@
     clippy::useless_let_if_seq
 )] // builtins perform validated indexing and intentional arithmetic/string ops
 
-mod aggregates;
-mod arrays;
+pub(crate) mod aggregates;
+pub(crate) mod arrays;
 #[cfg(feature = "azure_policy")]
 pub mod azure_policy;
 mod bitwise;
@@ -35,7 +35,7 @@ mod net;
 #[cfg(feature = "jsonpatch")]
 mod json_patch;
 pub mod numbers;
-mod objects;
+pub(crate) mod objects;
 #[cfg(feature = "opa-runtime")]
 mod opa;
 #[cfg(feature = "regex")]

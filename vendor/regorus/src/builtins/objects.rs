@@ -297,26 +297,30 @@ fn filter(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> R
 fn get(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "object.get";
     ensure_args_count(span, name, params, args, 3)?;
-    let obj = ensure_object_ref(name, &params[0], &args[0])?;
-    let default = &args[2];
+    ensure_object_ref(name, &params[0], &args[0])?;
+    Ok(object_get(&args[0], &args[1], &args[2]).clone())
+}
 
-    Ok(match &args[1] {
+/// `object.get` of an object (`value`) at `key`, a key or a path of keys: the value found or
+/// `default`. The virtual machine calls it on its registers too.
+pub(crate) fn object_get<'a>(value: &'a Value, key: &Value, default: &'a Value) -> &'a Value {
+    let found = match key {
         Value::Array(keys) => {
-            let mut v = &args[0];
+            let mut v = value;
             for a in keys.iter() {
                 v = &v[a];
                 if matches!(v, Value::Undefined) {
-                    v = default;
                     break;
                 }
             }
-            v.clone()
+            v
         }
-        key => match obj.get(key) {
-            Some(v) => v.clone(),
-            _ => default.clone(),
-        },
-    })
+        key => &value[key],
+    };
+    match found {
+        Value::Undefined => default,
+        found => found,
+    }
 }
 
 fn keys(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {

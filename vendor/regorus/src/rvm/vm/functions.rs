@@ -1,8 +1,8 @@
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
-use alloc::vec::Vec;
-
-use crate::number::Number;
+use crate::builtins::aggregates::count_of;
+use crate::builtins::arrays::concat_arrays;
+use crate::builtins::objects::object_get;
 use crate::rvm::program::{BuiltinKind, Program};
 use crate::value::Value;
 
@@ -212,59 +212,27 @@ impl RegoVM {
         };
         match kind {
             BuiltinKind::Generic | BuiltinKind::Cached(_) => None,
-            BuiltinKind::ObjectGet => {
-                let [_, _, _] = args else {
-                    return None;
-                };
-                let (value @ Value::Object(object), key, default) = (arg(0)?, arg(1)?, arg(2)?)
-                else {
-                    return None;
-                };
-                match key {
-                    // A path of keys, followed from the object down.
-                    Value::Array(keys) => {
-                        let mut found = value;
-                        for key in keys.iter() {
-                            found = &found[key];
-                            if matches!(found, Value::Undefined) {
-                                return Some(default.clone());
-                            }
-                        }
-                        Some(found.clone())
-                    }
-                    key => Some(object.get(key).unwrap_or(default).clone()),
+            BuiltinKind::ObjectGet => match (args, arg(0)?, arg(1)?, arg(2)?) {
+                ([_, _, _], value @ Value::Object(_), key, default) => {
+                    Some(object_get(value, key, default).clone())
                 }
-            }
-            BuiltinKind::ArrayConcat => {
-                let [_, _] = args else {
-                    return None;
-                };
-                let (Value::Array(first), Value::Array(second)) = (arg(0)?, arg(1)?) else {
-                    return None;
-                };
-                let mut joined = Vec::with_capacity(first.len().saturating_add(second.len()));
-                joined.extend(first.iter().cloned());
-                joined.extend(second.iter().cloned());
-                Some(Value::from(joined))
-            }
+                _ => None,
+            },
+            BuiltinKind::ArrayConcat => match (args, arg(0)?, arg(1)?) {
+                ([_, _], Value::Array(first), Value::Array(second)) => {
+                    Some(concat_arrays(first, second))
+                }
+                _ => None,
+            },
             BuiltinKind::StartsWith => strings(|text, part| Value::Bool(text.starts_with(part))),
             BuiltinKind::EndsWith => strings(|text, part| Value::Bool(text.ends_with(part))),
             BuiltinKind::Contains => strings(|text, part| Value::Bool(text.contains(part))),
             BuiltinKind::Lower => string(|text| Value::String(text.to_lowercase().into())),
             BuiltinKind::Upper => string(|text| Value::String(text.to_uppercase().into())),
-            BuiltinKind::Count => {
-                let [_] = args else {
-                    return None;
-                };
-                let count = match arg(0)? {
-                    Value::Array(items) => items.len(),
-                    Value::Set(items) => items.len(),
-                    Value::Object(entries) => entries.len(),
-                    Value::String(text) => text.encode_utf16().count(),
-                    _ => return None,
-                };
-                Some(Value::from(Number::from(count)))
-            }
+            BuiltinKind::Count => match args {
+                [_] => count_of(arg(0)?),
+                _ => None,
+            },
             BuiltinKind::IsArray => type_check(|value| matches!(value, Value::Array(_))),
             BuiltinKind::IsBoolean => type_check(|value| matches!(value, Value::Bool(_))),
             BuiltinKind::IsNull => type_check(|value| matches!(value, Value::Null)),
